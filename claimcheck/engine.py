@@ -1,0 +1,153 @@
+"""Document + compiled rulebook -> Findings. No I/O: readers, reporters and the CLI live elsewhere."""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .documents import Document
+from .findings import SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
+from .kinds import KINDS, Candidate, MatchView
+from .nlp.context import CONTEXT_TYPES, ContextMark
+from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run: --select / --ignore by rule id or category (empty select = all)."""
+
+    select: frozenset[str] = field(default_factory=frozenset)
+    ignore: frozenset[str] = field(default_factory=frozenset)
+
+    def allows(self, rule: Rule) -> bool:
+        names = {rule.id, rule.category}
+        if self.select and not names & self.select:
+            return False
+        return not names & self.ignore
+
+
+class Linter:
+    """Lints Documents with one compiled rulebook and the process-wide pipeline."""
+
+    def __init__(self, compiled: CompiledRulebook, nlp: Language, selection: Selection | None = None):
+        self.compiled = compiled
+        self.nlp = nlp
+        self.selection = selection or Selection()
+        self._rules = [r for r in compiled.rules if self.selection.allows(r)]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return list(self._rules)
+
+    def lint(self, document: Document) -> list[Finding]:
+        return self.findings(document, self.nlp(document.text))
+
+    def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, list[Finding]]]:
+        """Lint a stream of documents, letting spaCy batch the tokenizing."""
+        docs_in = iter(documents)
+        pending: list[Document] = []
+
+        def texts() -> Iterator[str]:
+            for d in docs_in:
+                pending.append(d)
+                yield d.text
+
+        for doc in self.nlp.pipe(texts(), batch_size=batch_size):
+            document = pending.pop(0)
+            yield document, self.findings(document, doc)
+
+    def findings(self, document: Document, doc: Doc, only: Rule | None = None) -> list[Finding]:
+        """All findings of the active rules (or of one rule) in a document already parsed."""
+        view = self._view(document, doc)
+        mentioned = {k[len(CONCEPT_PREFIX):] for k in view.spans if k.startswith(CONCEPT_PREFIX)}
+        marks: list[ContextMark] = doc._.claimcheck_context or []
+        out: list[Finding] = []
+        for rule in [only] if only else self._rules:
+            if not all(any(c in mentioned for c in group) for group in self.compiled.scopes[rule.id]):
+                continue
+            kind = KINDS[rule.kind]
+            seen: set[tuple[int, int]] = set()
+            for cand in kind.find(rule, view):
+                if (cand.start, cand.end) in seen:
+                    continue
+                seen.add((cand.start, cand.end))
+                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else [])
+                if finding is not None:
+                    out.append(finding)
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _view(self, document: Document, doc: Doc) -> MatchView:
+        strings = doc.vocab.strings
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for match_id, start, end in self.compiled.matcher(doc):
+            spans[strings[match_id]].append((start, end))
+        for rx, key in self.compiled.regexes:
+            for m in rx.finditer(doc.text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    spans[key].append((span.start, span.end))
+        token_starts = [t.idx for t in doc]
+        sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in document.section_starts})
+        return MatchView(doc, spans, sections)
+
+    def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
+                 marks: list[ContextMark]) -> Finding | None:
+        severity = rule.severity
+        effects: list[ContextEffect] = []
+        policy = self.compiled.policy[rule.id]
+        for ctype in CONTEXT_TYPES:
+            effect = policy.get(ctype, "ignore")
+            if effect == "ignore":
+                continue
+            mark = next((m for m in marks if m.type == ctype
+                         and any(m.applies_to(s, e) for s, e in cand.targets)), None)
+            if mark is None:
+                continue
+            if effect == "suppress":
+                return None
+            before = severity
+            if effect == "lower":
+                severity = severity.lowered()
+            elif effect in SEVERITY_NAMES:
+                severity = min(severity, Severity.parse(effect))
+            if severity != before:
+                effects.append(ContextEffect(ctype, mark.cue, "lowered", before))
+        doc = view.doc
+        start_char = doc[cand.start].idx
+        last = doc[cand.end - 1]
+        end_char = last.idx + len(last.text)
+        line, col = document.line_col(start_char)
+        end_line, end_col = document.line_col(end_char)
+        s_start, s_end = view.sents[view.sentence_index(cand.start)]
+        text = doc.text[start_char:end_char]
+        return Finding(
+            rule=rule.id,
+            category=rule.category,
+            severity=severity,
+            message=rule.message,
+            position=Position(line, col, end_line, end_col, start_char, end_char),
+            text=text,
+            sentence=doc[s_start:s_end].text.strip(),
+            suggestion=_adapt_case(rule.suggestion, text),
+            references=rule.references,
+            context=tuple(effects),
+            scope=KINDS[rule.kind].SCOPE,
+            pack=rule.pack,
+        )
+
+
+def _adapt_case(suggestion: Suggestion | None, matched: str) -> Suggestion | None:
+    """'Permanent remission' -> 'Long-term remission': a replacement keeps a leading capital."""
+    if suggestion is None or not suggestion.replacement:
+        return suggestion
+    rep = suggestion.replacement
+    if matched[:1].isupper() and rep[:1].islower():
+        rep = rep[0].upper() + rep[1:]
+    if rep == suggestion.replacement:
+        return suggestion
+    return Suggestion(replacement=rep, advice=suggestion.advice, insert=suggestion.insert)

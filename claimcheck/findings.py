@@ -1,0 +1,162 @@
+"""The one Finding type every part of claimcheck produces and consumes, plus scoring."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+CATEGORIES: tuple[str, ...] = (
+    "overclaim",
+    "unsupported-evidence",
+    "risk-minimization",
+    "missing-warning",
+    "unsafe-sourcing",
+    "dosing",
+    "misinformation",
+    "sensational",
+    "testimonial",
+    "outdated",
+)
+
+
+class Severity(enum.IntEnum):
+    """Finding grades, ordered so that a larger value is more serious."""
+
+    INFO = 1
+    MINOR = 2
+    MAJOR = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, name: str) -> "Severity":
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {name!r} (expected one of: {', '.join(SEVERITY_NAMES)})"
+            ) from None
+
+    def lowered(self, steps: int = 1) -> "Severity":
+        return Severity(max(Severity.INFO, self - steps))
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+SEVERITY_NAMES: tuple[str, ...] = ("critical", "major", "minor", "info")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A mechanical replacement for the matched span, advice text, or both."""
+
+    replacement: str | None = None
+    advice: str | None = None
+    insert: str | None = None  # document rules: text to add, not to replace
+
+    def to_dict(self) -> dict:
+        data = {"replacement": self.replacement, "advice": self.advice}
+        if self.insert is not None:
+            data["insert"] = self.insert
+        return data
+
+
+@dataclass(frozen=True)
+class ContextEffect:
+    """One piece of context (negation, hedge, citation...) that changed a finding's grade."""
+
+    type: str
+    cue: str
+    effect: str  # "lowered"
+    from_severity: Severity
+
+    def to_dict(self) -> dict:
+        return {
+            "type": self.type,
+            "cue": self.cue,
+            "effect": self.effect,
+            "from": str(self.from_severity),
+        }
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column (Unicode code points), end exclusive, plus 0-based offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    category: str
+    severity: Severity
+    message: str
+    position: Position
+    text: str
+    sentence: str
+    suggestion: Suggestion | None = None
+    references: tuple[str, ...] = ()
+    context: tuple[ContextEffect, ...] = ()
+    scope: str = "sentence"  # or "document" for document rules
+    pack: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.position.start, self.position.end, self.rule)
+
+    def to_dict(self) -> dict:
+        p = self.position
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": str(self.severity),
+            "message": self.message,
+            "line": p.line,
+            "column": p.column,
+            "end_line": p.end_line,
+            "end_column": p.end_column,
+            "start": p.start,
+            "end": p.end,
+            "text": self.text,
+            "sentence": self.sentence,
+            "suggestion": self.suggestion.to_dict() if self.suggestion else None,
+            "references": list(self.references),
+            "context": [c.to_dict() for c in self.context],
+            "scope": self.scope,
+            "pack": self.pack,
+        }
+
+
+# Scoring: documented in README.md ("Score and grade"). Keep the two in step.
+SEVERITY_PENALTY: dict[Severity, int] = {
+    Severity.CRITICAL: 30,
+    Severity.MAJOR: 10,
+    Severity.MINOR: 4,
+    Severity.INFO: 1,
+}
+MAX_COUNTED_PER_RULE = 3
+GRADE_FLOORS: tuple[tuple[int, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+
+
+def score(findings: list[Finding]) -> int:
+    """100 minus a penalty per finding; a rule counts at most three times per document."""
+    counted: dict[str, int] = {}
+    penalty = 0
+    for f in sorted(findings, key=lambda f: (-f.severity, f.sort_key())):
+        n = counted.get(f.rule, 0)
+        if n >= MAX_COUNTED_PER_RULE:
+            continue
+        counted[f.rule] = n + 1
+        penalty += SEVERITY_PENALTY[f.severity]
+    return max(0, 100 - penalty)
+
+
+def grade(score_value: int) -> str:
+    for floor, letter in GRADE_FLOORS:
+        if score_value >= floor:
+            return letter
+    return "F"

@@ -1,0 +1,175 @@
+"""Context marks: negation, hedges, questions, reported or refuted speech, warnings, citations.
+
+The cues are data (context.yaml beside this file). The component finds every cue in a Doc
+and records, for each, the token range it reaches: a ``ContextMark``. Whether a mark changes
+a finding is the rule's business (engine), not this module's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from .lemmas import lemma_of
+from .patterns import PatternCompiler
+
+CONTEXT_TYPES: tuple[str, ...] = (
+    "negated", "hedged", "question", "reported", "refuted", "warning", "cited",
+)
+EFFECTS: tuple[str, ...] = ("suppress", "lower", "ignore")
+DIRECTIONS = ("forward", "backward", "both", "sentence", "previous")
+
+if not Doc.has_extension("claimcheck_context"):
+    Doc.set_extension("claimcheck_context", default=None)
+
+
+@dataclass(frozen=True)
+class ContextMark:
+    """A cue at tokens [cue_start, cue_end) reaching tokens [scope_start, scope_end)."""
+
+    type: str
+    cue: str
+    cue_start: int
+    cue_end: int
+    scope_start: int
+    scope_end: int
+
+    def applies_to(self, start: int, end: int) -> bool:
+        """True when the cue reaches the span and is not itself part of it."""
+        if self.cue_start < end and start < self.cue_end:
+            return False
+        return self.scope_start < end and start < self.scope_end
+
+
+@dataclass(frozen=True)
+class _Cue:
+    type: str
+    direction: str
+    at: str | None
+
+
+def load_context_data() -> dict:
+    text = resources.files("claimcheck.nlp").joinpath("context.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def default_policy() -> dict[str, dict[str, str]]:
+    """Effect of each context type per category ('default' for all categories)."""
+    return load_context_data()["policy"]
+
+
+class ContextMarker:
+    """Finds context cues in a Doc and stores ContextMarks in ``doc._.claimcheck_context``."""
+
+    def __init__(self, nlp: Language, data: dict | None = None):
+        data = data or load_context_data()
+        self.types = data["types"]
+        compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s)], lemma_of)
+        self.matcher = Matcher(nlp.vocab)
+        self.cues: dict[str, _Cue] = {}
+        self.regexes: list[tuple[re.Pattern, str]] = []
+        for i, cue in enumerate(data["cues"]):
+            key = f"cue{i}"
+            self.cues[key] = _Cue(cue["type"], cue["direction"], cue.get("at"))
+            if cue.get("patterns"):
+                seqs = [s for p in cue["patterns"] for s in compiler.compile(p)]
+                self.matcher.add(key, seqs)
+            for rx in cue.get("regex", []):
+                self.regexes.append((re.compile(rx), key))
+        pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
+        if pseudo:
+            self.matcher.add("pseudo", pseudo)
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = doc.vocab.strings
+        found: list[tuple[str, int, int]] = []
+        pseudo: list[tuple[int, int]] = []
+        for match_id, start, end in self.matcher(doc):
+            key = strings[match_id]
+            if key == "pseudo":
+                pseudo.append((start, end))
+            else:
+                found.append((key, start, end))
+        for rx, key in self.regexes:
+            for m in rx.finditer(doc.text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is not None:
+                    found.append((key, span.start, span.end))
+        marks: list[ContextMark] = []
+        if found:
+            sents = _sentence_bounds(doc)
+            for key, start, end in found:
+                if any(ps <= start and end <= pe for ps, pe in pseudo):
+                    continue
+                mark = self._mark(doc, sents, self.cues[key], start, end)
+                if mark is not None:
+                    marks.append(mark)
+        doc._.claimcheck_context = marks
+        return doc
+
+    def _mark(self, doc: Doc, sents, cue: _Cue, start: int, end: int) -> ContextMark | None:
+        si = _sentence_index(sents, start)
+        s_start, s_end = sents[si]
+        if cue.at == "end" and _last_word(doc, s_start, s_end) != end - 1:
+            return None
+        if cue.at == "start" and _first_word(doc, s_start, s_end) != start:
+            return None
+        spec = self.types[cue.type]
+        reach = spec["max_scope"]
+        stops = set(spec["terminators"])
+        if cue.direction == "sentence":
+            lo, hi = s_start, s_end
+        elif cue.direction == "previous":
+            if si == 0:
+                return None
+            lo, hi = sents[si - 1]
+        else:
+            lo, hi = start, end
+            if cue.direction in ("forward", "both"):
+                hi = end
+                while hi < s_end and hi - end < reach and doc[hi].lower_ not in stops:
+                    hi += 1
+            if cue.direction in ("backward", "both"):
+                lo = start
+                while lo > s_start and start - lo < reach and doc[lo - 1].lower_ not in stops:
+                    lo -= 1
+        return ContextMark(cue.type, doc[start:end].text, start, end, lo, hi)
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in doc.sents]
+
+
+def _sentence_index(sents: list[tuple[int, int]], token: int) -> int:
+    lo, hi = 0, len(sents) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sents[mid][0] <= token:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _last_word(doc: Doc, start: int, end: int) -> int:
+    i = end - 1
+    while i > start and doc[i].is_space:
+        i -= 1
+    return i
+
+
+def _first_word(doc: Doc, start: int, end: int) -> int:
+    i = start
+    while i < end - 1 and doc[i].is_space:
+        i += 1
+    return i
+
+
+@Language.factory("claimcheck_context")
+def make_context_marker(nlp: Language, name: str) -> ContextMarker:
+    return ContextMarker(nlp)

@@ -1,0 +1,28 @@
+"""Building the pipeline: once per process, from spacy.blank("en") and our own components."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from . import context as _context  # noqa: F401  (registers claimcheck_context)
+from . import sentences as _sentences  # noqa: F401  (registers claimcheck_sentences)
+from .lemmas import lemma_of
+
+__all__ = ["get_nlp", "lemma_of", "tokenize_words"]
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The process-wide pipeline: tokenizer, lookup lemmas, sentences, context cues."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimcheck_lemmas")
+    nlp.add_pipe("claimcheck_sentences")
+    nlp.add_pipe("claimcheck_context")
+    return nlp
+
+
+def tokenize_words(text: str) -> list[str]:
+    """Split a pattern word the way documents are split ("acne-causing" -> 3 tokens)."""
+    return [t.text for t in get_nlp().tokenizer(text) if not t.is_space]

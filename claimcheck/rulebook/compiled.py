@@ -1,0 +1,88 @@
+"""Compiling a Rulebook into one spaCy Matcher (plus regexes) and per-rule context policy."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+
+from ..kinds.base import key
+from ..nlp.context import default_policy
+from ..nlp.lemmas import lemma_of
+from ..nlp.patterns import PatternCompiler, PatternError
+from .model import Located, Problem, Rule, Rulebook, RulebookError
+
+CONCEPT_PREFIX = "@"
+
+
+@dataclass
+class CompiledRulebook:
+    rulebook: Rulebook
+    matcher: Matcher
+    regexes: list[tuple[re.Pattern, str]]
+    policy: dict[str, dict[str, str]]  # rule id -> context type -> effect
+    scopes: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> pack and rule scope: concept groups
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.rulebook.rules
+
+
+def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
+    """Compile every pattern; raises RulebookError naming file:line for each bad one."""
+    concepts = {name: d.concept for name, d in rulebook.concepts.items()}
+    compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s) if not t.is_space], lemma_of, concepts)
+    matcher = Matcher(nlp.vocab)
+    regexes: list[tuple[re.Pattern, str]] = []
+    problems: list[Problem] = []
+
+    for name, cdef in rulebook.concepts.items():
+        try:
+            matcher.add(CONCEPT_PREFIX + name, compiler.concept(name))
+        except PatternError as exc:
+            problems.append(Problem(cdef.file, cdef.line, str(exc)))
+
+    def add(rule: Rule, part: str, patterns: list[Located]) -> None:
+        seqs = []
+        for pattern in patterns:
+            try:
+                seqs.extend(compiler.compile(pattern.value))  # type: ignore[arg-type]
+            except PatternError as exc:
+                problems.append(Problem(rule.file, pattern.line, f"rule {rule.id}: {exc}"))
+        if seqs:
+            matcher.add(key(rule.id, part), seqs)
+
+    policy_data = default_policy()
+    policy: dict[str, dict[str, str]] = {}
+    for pack in rulebook.packs:
+        for rule in pack.rules:
+            for part, patterns in rule.spec.items():
+                if part == "regex":
+                    for pattern in patterns:
+                        try:
+                            regexes.append((re.compile(str(pattern.value)), key(rule.id, "regex")))
+                        except re.error as exc:
+                            problems.append(Problem(rule.file, pattern.line, f"rule {rule.id}: bad regex: {exc}"))
+                elif part == "together":
+                    for i, group in enumerate(patterns):
+                        add(rule, f"together{i}", group.value)  # type: ignore[arg-type]
+                else:
+                    add(rule, part, patterns)
+            policy[rule.id] = {
+                **policy_data["default"],
+                **policy_data.get(rule.category, {}),
+                **rule.context,
+            }
+    if problems:
+        raise RulebookError(problems)
+    return CompiledRulebook(rulebook, matcher, regexes, policy, _scope_checks(rulebook))
+
+
+def _scope_checks(rulebook: Rulebook) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per rule: groups of concepts; the document must mention one concept of every group."""
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for pack in rulebook.packs:
+        for rule in pack.rules:
+            out[rule.id] = tuple(g for g in (pack.scope, rule.scope) if g)
+    return out
