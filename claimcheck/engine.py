@@ -124,15 +124,20 @@ class Linter:
         line, col = document.line_col(start_char)
         end_line, end_col = document.line_col(end_char)
         s_start, s_end = view.sents[view.sentence_index(cand.start)]
+        sentence_raw = doc[s_start:s_end].text
+        sentence = sentence_raw.strip()
+        sentence_char0 = doc[s_start].idx + (len(sentence_raw) - len(sentence_raw.lstrip()))
         text = doc.text[start_char:end_char]
         return Finding(
             rule=rule.id,
             category=rule.category,
             severity=severity,
             message=rule.message,
-            position=Position(line, col, end_line, end_col, start_char, end_char),
+            position=Position(line, col, end_line, end_col,
+                              document.source_offset(start_char), document.source_offset(end_char)),
             text=text,
-            sentence=doc[s_start:s_end].text.strip(),
+            sentence=sentence,
+            sentence_span=(start_char - sentence_char0, end_char - sentence_char0),
             suggestion=_adapt_case(rule.suggestion, text),
             references=rule.references,
             context=tuple(effects),

@@ -104,6 +104,7 @@ class Finding:
     context: tuple[ContextEffect, ...] = ()
     scope: str = "sentence"  # or "document" for document rules
     pack: str = ""
+    sentence_span: tuple[int, int] = (0, 0)  # where ``text`` sits inside ``sentence``
 
     def sort_key(self) -> tuple:
         return (self.position.start, self.position.end, self.rule)
@@ -126,6 +127,7 @@ class Finding:
             "suggestion": self.suggestion.to_dict() if self.suggestion else None,
             "references": list(self.references),
             "context": [c.to_dict() for c in self.context],
+            "sentence_span": list(self.sentence_span),
             "scope": self.scope,
             "pack": self.pack,
         }
@@ -140,6 +142,25 @@ SEVERITY_PENALTY: dict[Severity, int] = {
 }
 MAX_COUNTED_PER_RULE = 3
 GRADE_FLOORS: tuple[tuple[int, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+
+
+@dataclass
+class FileResult:
+    """What linting one input gave: its findings, or the one-line error that stopped it.
+
+    ``findings`` are those to show; the score and grade count every finding, shown or not.
+    """
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    score: int | None = None
+    grade: str | None = None
+
+    @classmethod
+    def of(cls, path: str, findings: list[Finding], shown: Severity = Severity.INFO) -> "FileResult":
+        value = score(findings)
+        return cls(path, [f for f in findings if f.severity >= shown], None, value, grade(value))
 
 
 def score(findings: list[Finding]) -> int:

@@ -1,0 +1,222 @@
+"""The command line: parse options, call the engine, pick a reporter. Nothing else lives here."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .api import build_linter
+from .documents import DocumentError, read_document, text_document
+from .documents.text import decode_bytes
+from .engine import Linter, Selection
+from .findings import CATEGORIES, SEVERITY_NAMES, FileResult, Severity
+from .inputs import expand
+from .report import FORMATS
+from .rulebook import RulebookError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _names(values: tuple[str, ...]) -> frozenset[str]:
+    """--select a,b --select c -> {a, b, c}"""
+    return frozenset(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"claimcheck: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _load(rules: tuple[Path, ...], no_default_rules: bool, selection: Selection | None = None,
+          check_examples: bool = True) -> Linter:
+    try:
+        return build_linter(rules, not no_default_rules, selection, check_examples)
+    except RulebookError as exc:
+        for problem in exc.problems:
+            click.echo(f"claimcheck: rulebook error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+                            help="Extra rule pack file or directory (repeatable).")
+no_default_option = click.option("--no-default-rules", is_flag=True,
+                                 help="Do not load the bundled rulebook (use with --rules).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claimcheck")
+def main() -> None:
+    """claimcheck: a linter for health content."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice([*SEVERITY_NAMES, "never"]), default="major", show_default=True,
+              help="Exit 1 when a finding has this severity or worse.")
+@click.option("--min-severity", type=click.Choice(SEVERITY_NAMES), default="info", show_default=True,
+              help="Show only findings of this severity or worse (score and exit code count all).")
+@click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable).")
+@rules_option
+@no_default_option
+@click.option("--stdin-filename", help="Name to report for standard input ('-').")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_rules, stdin_filename, color):
+    """Check PATHS (files, directories, or - for standard input) for problematic health claims.
+
+    Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage,
+    configuration, rulebook or input error.
+    """
+    if not paths:
+        _fail("no paths given (use '-' to read standard input)")
+    if stdin_filename and "-" not in paths:
+        _fail("--stdin-filename only applies when a path is '-'")
+    selection = Selection(_names(select), _names(ignore))
+    linter = _load(rules, no_default_rules)
+    known = {r.id for r in linter.rules} | set(CATEGORIES)
+    for option, names in (("--select", selection.select), ("--ignore", selection.ignore)):
+        unknown = sorted(names - known)
+        if unknown:
+            _fail(f"{option}: unknown rule id or category: {', '.join(unknown)}")
+    linter = Linter(linter.compiled, linter.nlp, selection)
+
+    shown = Severity.parse(min_severity)
+    results: list[FileResult] = []
+    worst: Severity | None = None
+    hidden = 0
+    for item in expand(list(paths), stdin_filename):
+        if item.error:
+            results.append(FileResult(item.display, error=item.error))
+            continue
+        try:
+            if item.path is None:
+                document = text_document(decode_bytes(click.get_binary_stream("stdin").read(), item.display),
+                                         item.display)
+            else:
+                document = read_document(item.path, item.display)
+        except DocumentError as exc:
+            results.append(FileResult(item.display, error=exc.reason))
+            continue
+        findings = linter.lint(document)
+        if findings:
+            top = max(f.severity for f in findings)
+            worst = top if worst is None else max(worst, top)
+        hidden += sum(1 for f in findings if f.severity < shown)
+        results.append(FileResult.of(item.display, findings, shown))
+
+    FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), hidden=hidden)
+    if any(r.error for r in results):
+        sys.exit(EXIT_ERROR)
+    if fail_on != "never" and worst is not None and worst >= Severity.parse(fail_on):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+@main.group()
+def rules() -> None:
+    """List, show and test the rules of the rulebook."""
+
+
+@rules.command("list")
+@rules_option
+@no_default_option
+def rules_list(rules, no_default_rules):
+    """One line per rule: id, category, severity, pack."""
+    linter = _load(rules, no_default_rules, check_examples=False)
+    rows = [(r.id, r.category, str(r.severity), r.pack) for r in linter.compiled.rules]
+    widths = [max(len(row[i]) for row in rows + [("id", "category", "severity", "pack")]) for i in range(3)]
+    click.echo(f"{'id':<{widths[0]}}  {'category':<{widths[1]}}  {'severity':<{widths[2]}}  pack")
+    for row in rows:
+        click.echo(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@rules_option
+@no_default_option
+def rules_show(rule_id, rules, no_default_rules):
+    """Everything about one rule, its examples included."""
+    linter = _load(rules, no_default_rules, check_examples=False)
+    rulebook = linter.compiled.rulebook
+    rule = rulebook.rule(rule_id)
+    if rule is None:
+        _fail(f"no rule with id {rule_id!r} (see 'claimcheck rules list')")
+    pack = rulebook.pack_of(rule)
+    lines = [
+        f"{rule.id}",
+        f"  category:  {rule.category}",
+        f"  severity:  {rule.severity}",
+        f"  pack:      {rule.pack} ({rule.where})",
+        f"  kind:      {rule.kind}" + (f" (within {rule.within})" if rule.kind == "requires" else ""),
+        f"  message:   {rule.message}",
+    ]
+    if rule.description:
+        lines.append(f"  about:     {rule.description}")
+    scope = [g for g in (pack.scope, rule.scope) if g]
+    if scope:
+        lines.append("  applies to documents mentioning: " + " and ".join(" or ".join(g) for g in scope))
+    for part, patterns in rule.spec.items():
+        lines.append(f"  {part}:")
+        for p in patterns:
+            if isinstance(p.value, list):
+                lines.append("    - group: " + " | ".join(str(x.value) for x in p.value))
+            else:
+                lines.append(f"    - {p.value}")
+    if rule.suggestion:
+        for label, value in (("replacement", rule.suggestion.replacement), ("insert", rule.suggestion.insert),
+                             ("advice", rule.suggestion.advice)):
+            if value:
+                lines.append(f"  {label + ':':<12} {value}")
+    policy = linter.compiled.policy[rule.id]
+    lines.append("  context:   " + ", ".join(f"{t} {e}" for t, e in policy.items()))
+    if rule.references:
+        lines.append("  references:")
+        lines.extend(f"    - {r}" for r in rule.references)
+    lines.append("  examples:")
+    for ex in rule.examples:
+        extra = "".join(f", {k} {v}" for k, v in (("match", ex.match), ("severity", ex.severity)) if v)
+        lines.append(f"    {'fire   ' if ex.fires else 'no fire'}  {ex.text}{' (' + extra[2:] + ')' if extra else ''}")
+    click.echo("\n".join(lines))
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--no-default-rules", is_flag=True, help="Test only PATHS, with no bundled concepts.")
+@click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
+def rules_test(paths, no_default_rules, verbose):
+    """Run every rule's examples (of the bundled rulebook, or of the packs in PATHS)."""
+    from .rulebook import pack_files
+    from .ruletest import run_examples
+
+    linter = _load(tuple(paths), no_default_rules or bool(paths), check_examples=False)
+    if paths:
+        try:
+            wanted = {str(p) for p in pack_files(list(paths))}
+        except RulebookError as exc:
+            _fail(str(exc))
+        selected = [r for r in linter.compiled.rules if r.file in wanted]
+    else:
+        selected = linter.compiled.rules
+    results = run_examples(linter, selected)
+    failures = [r for r in results if not r.ok]
+    for r in results:
+        if not r.ok:
+            click.echo(f"FAIL {r.problem()}")
+        elif verbose:
+            click.echo(f"ok   {r.rule.id}: {r.example.text!r}: {r.detail}")
+    rules_n = len({r.rule.id for r in results})
+    click.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed "
+               f"({len(results)} examples of {rules_n} rules)")
+    sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
