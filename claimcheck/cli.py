@@ -40,6 +40,11 @@ def _load(rules: tuple[Path, ...], no_default_rules: bool, selection: Selection 
         sys.exit(EXIT_ERROR)
 
 
+def _inside(path: Path, directory: Path) -> bool:
+    resolved = path.resolve()
+    return resolved == directory or directory in resolved.parents
+
+
 def _use_color(choice: str) -> bool:
     if choice == "always":
         return True
@@ -134,7 +139,7 @@ def rules() -> None:
 @no_default_option
 def rules_list(rules, no_default_rules):
     """One line per rule: id, category, severity, pack."""
-    linter = _load(rules, no_default_rules, check_examples=False)
+    linter = _load(rules, no_default_rules)
     rows = [(r.id, r.category, str(r.severity), r.pack) for r in linter.compiled.rules]
     widths = [max(len(row[i]) for row in rows + [("id", "category", "severity", "pack")]) for i in range(3)]
     click.echo(f"{'id':<{widths[0]}}  {'category':<{widths[1]}}  {'severity':<{widths[2]}}  pack")
@@ -148,7 +153,7 @@ def rules_list(rules, no_default_rules):
 @no_default_option
 def rules_show(rule_id, rules, no_default_rules):
     """Everything about one rule, its examples included."""
-    linter = _load(rules, no_default_rules, check_examples=False)
+    linter = _load(rules, no_default_rules)
     rulebook = linter.compiled.rulebook
     rule = rulebook.rule(rule_id)
     if rule is None:
@@ -193,17 +198,21 @@ def rules_show(rule_id, rules, no_default_rules):
 
 @rules.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--no-default-rules", is_flag=True, help="Test only PATHS, with no bundled concepts.")
+@no_default_option
 @click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
 def rules_test(paths, no_default_rules, verbose):
-    """Run every rule's examples (of the bundled rulebook, or of the packs in PATHS)."""
-    from .rulebook import pack_files
+    """Run every rule's examples: of the bundled rulebook, or only of the packs in PATHS
+    (which may use the bundled concepts). Exit 1 when an example misbehaves."""
+    from .rulebook import default_rules_dir, pack_files
+    from .rulebook.loader import display_path
     from .ruletest import run_examples
 
-    linter = _load(tuple(paths), no_default_rules or bool(paths), check_examples=False)
+    bundled = default_rules_dir().resolve()
+    extra = tuple(p for p in paths if no_default_rules or not _inside(p, bundled))
+    linter = _load(extra, no_default_rules, check_examples=False)
     if paths:
         try:
-            wanted = {str(p) for p in pack_files(list(paths))}
+            wanted = {display_path(p) for p in pack_files(list(paths))}
         except RulebookError as exc:
             _fail(str(exc))
         selected = [r for r in linter.compiled.rules if r.file in wanted]

@@ -38,6 +38,14 @@ def pack_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def display_path(path: Path) -> str:
+    """A pack's path as messages show it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def read_rulebook(paths: list[Path]) -> Rulebook:
     """Read and validate every pack; raises RulebookError listing every problem found."""
     problems: list[Problem] = []
@@ -46,7 +54,7 @@ def read_rulebook(paths: list[Path]) -> Rulebook:
     rule_sites: dict[str, str] = {}
     refs = []
     for file in pack_files(paths):
-        name = str(file)
+        name = display_path(file)
         try:
             data = load_yaml(file.read_text(encoding="utf-8"))
         except YAMLSyntaxError as exc:

@@ -1,0 +1,78 @@
+"""Context decides: every line of "Context decides" in product.md, as a test."""
+import pytest
+
+PREFIX = "Isotretinoin can cause birth defects and depression. "  # keeps document rules quiet
+
+
+def sentence_findings(lint_text, sentence):
+    text = PREFIX + sentence
+    return [f for f in lint_text(text) if f.position.start >= len(PREFIX)]
+
+
+def test_claim_is_a_finding(lint_text):
+    found = sentence_findings(lint_text, "Isotretinoin permanently cures acne.")
+    assert [(f.rule, f.text, str(f.severity)) for f in found] == [
+        ("overclaim-permanent-effect", "permanently cures", "major")
+    ]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Isotretinoin does not permanently cure acne.",  # negated
+    "Is isotretinoin a permanent cure? Not for everyone.",  # question
+    "Some sites claim you can buy it online without a prescription; that is illegal.",  # reported, refuted
+    "Never buy isotretinoin online without a prescription.",  # a warning, not an offer
+    "It can lead to long-term remission for many people.",  # hedged
+])
+def test_context_means_no_finding(lint_text, sentence):
+    assert sentence_findings(lint_text, sentence) == []
+
+
+def test_the_same_words_without_context_are_findings(lint_text):
+    offer = sentence_findings(lint_text, "You can buy isotretinoin online without a prescription.")
+    assert {f.rule for f in offer} == {"isotretinoin-buy-online", "sourcing-no-prescription"}
+    assert all(str(f.severity) == "critical" for f in offer)
+    cure = sentence_findings(lint_text, "Isotretinoin is a permanent cure.")
+    assert [f.rule for f in cure] == ["overclaim-permanent-effect"]
+
+
+def test_citation_in_the_sentence_removes_unsupported_evidence(lint_text):
+    assert [f.rule for f in sentence_findings(lint_text, "Studies show that relapse is rare.")] == [
+        "unsupported-studies-show"
+    ]
+    for cited in ("Studies show [1] that relapse is rare.",
+                  "Studies show that relapse is rare (https://example.org/study).",
+                  "Studies show that relapse is rare (Smith et al., 2019).",
+                  "Studies show that relapse is rare (doi:10.1001/jama.2019.1234)."):
+        assert sentence_findings(lint_text, cited) == [], cited
+
+
+def test_hedge_lowers_a_permanence_claim_and_says_why(lint_text):
+    (f,) = sentence_findings(lint_text, "It can lead to permanent remission.")
+    assert f.rule == "overclaim-permanent-remission"
+    assert str(f.severity) == "minor"
+    assert [(c.type, c.cue, str(c.from_severity)) for c in f.context] == [("hedged", "can", "major")]
+
+
+def test_reported_speech_lowers_one_grade(lint_text):
+    (f,) = sentence_findings(lint_text, "Some sellers claim that isotretinoin kills bacteria.")
+    assert (f.rule, str(f.severity)) == ("isotretinoin-antibacterial", "minor")
+    assert f.context[0].type == "reported"
+
+
+def test_pseudo_negation_does_not_negate(lint_text):
+    found = sentence_findings(lint_text, "It is not only safe but completely safe for everyone.")
+    assert [f.text for f in found] == ["completely safe"]
+
+
+def test_negation_stops_at_a_terminator(lint_text):
+    found = sentence_findings(lint_text, "It is not cheap, but it is completely safe.")
+    assert [f.text for f in found] == ["completely safe"]
+
+
+def test_refutation_in_the_next_sentence(lint_text):
+    assert sentence_findings(lint_text, "Isotretinoin is completely safe. That is not true.") == []
+
+
+def test_hype_in_a_question_is_still_hype(lint_text):
+    found = sentence_findings(lint_text, "Ever wondered about the magic behind it?")
+    assert [(f.rule, f.text) for f in found] == [("sensational-hype", "magic")]
