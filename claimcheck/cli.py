@@ -107,7 +107,7 @@ def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_ru
             continue
         try:
             if item.path is None:
-                document = text_document(decode_bytes(click.get_binary_stream("stdin").read(), item.display),
+                document = text_document(decode_bytes(sys.stdin.buffer.read(), item.display),
                                          item.display)
             else:
                 document = read_document(item.path, item.display)

@@ -39,7 +39,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
 
     for name, cdef in rulebook.concepts.items():
         try:
-            matcher.add(CONCEPT_PREFIX + name, compiler.concept(name))
+            matcher.add(CONCEPT_PREFIX + name, compiler.compile(CONCEPT_PREFIX + name))
         except PatternError as exc:
             problems.append(Problem(cdef.file, cdef.line, str(exc)))
 
