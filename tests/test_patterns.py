@@ -84,3 +84,17 @@ def test_patterns_that_do_not_compile(pattern, error):
     compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s)], lemma_of, CONCEPTS)
     with pytest.raises(PatternError, match=error.replace("(", r"\(")):
         compiler.compile(pattern)
+
+
+@pytest.mark.parametrize("pattern, yes, no", [  # the worked examples of docs/rulebook.md
+    ("permanent (acne)? remission", ["permanent remission", "Permanent acne remission"], ["permanently in remission"]),
+    ("kill ...3 bacteria", ["Kills Acne-Causing Bacteria", "killed the bacteria"],
+     ["kills most of the acne-causing bacteria"]),
+    ("up to #num (%|percent)", ["Up to 90%", "up to 50 percent"], ["up to ninety"]),
+    ("(studies|research) (show|prove)", ["Studies show", "research proves", "a study showed"], ["studies are showing"]),
+])
+def test_documented_examples(pattern, yes, no):
+    for text in yes:
+        assert matches(pattern, text), text
+    for text in no:
+        assert not matches(pattern, text), text
