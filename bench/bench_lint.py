@@ -126,7 +126,7 @@ def main() -> int:
 
     print(f"claimcheck benchmark (python {platform.python_version()}, spacy {spacy.__version__}, "
           f"{os.cpu_count()} cores, repeat {args.repeat}, build_linter {build_s:.2f} s)")
-    print(f"{'corpus':<12}{'docs':>6}{'MB':>8}{'tokenizer MB/s':>16}{'docs/s':>8}"
+    print(f"{'corpus':<12}{'docs':>6}{'MB':>8}{'tokenizer MB/s':>16}{'docs/s':>10}"
           f"{'engine MB/s':>13}{'docs/s':>9}{'ratio':>9}{'findings':>10}")
     for label, texts in (("seeds", seeds), ("fakehealth", fake)):
         if texts:
