@@ -1,9 +1,11 @@
 """The spaCy pipeline: blank English, our lemmas, structure-aware sentences."""
+from claimcheck.documents import text_document
 from claimcheck.nlp import get_nlp
 
 
 def sentences(text: str) -> list[str]:
-    return [s.text.strip() for s in get_nlp()(text).sents]
+    """Sentences as a plain-text document gives them (the reader joins soft-wrapped lines)."""
+    return [s.text.strip() for s in get_nlp()(text_document(text, "t.txt").text).sents]
 
 
 def test_pipeline_is_blank_english_with_our_components():
@@ -42,7 +44,7 @@ def test_headings_paragraphs_and_punctuation():
 def test_hard_wrapped_prose_is_not_cut_at_line_ends():
     text = "Isotretinoin is a strong medicine that\nmost people take for four to six months.\n- A list item\n- Another"
     assert sentences(text) == [
-        "Isotretinoin is a strong medicine that\nmost people take for four to six months.",
+        "Isotretinoin is a strong medicine that most people take for four to six months.",
         "- A list item", "- Another",
     ]
 
@@ -51,3 +53,11 @@ def test_abbreviations_do_not_end_sentences():
     assert sentences("It reduces P. acnes on the skin, e.g. on the face. Next one.") == [
         "It reduces P. acnes on the skin, e.g. on the face.", "Next one.",
     ]
+
+
+def test_soft_wraps_are_joined_and_map_back_to_the_source():
+    source = "It is a\r\n   permanent remission,\r\n  for all.\r\nNext line\r\n- item"
+    doc = text_document(source, "t.txt")
+    assert doc.text == "It is a permanent remission, for all.\nNext line\n- item"
+    for word in ("permanent", "for all", "Next", "- item"):
+        assert source[doc.source_offset(doc.text.index(word)):].startswith(word)

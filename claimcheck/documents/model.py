@@ -31,27 +31,49 @@ class LineIndex:
         return line + 1, offset - self._starts[line] + 1
 
 
+class OffsetMap:
+    """Prose offsets -> source offsets, stored as the points where the two drift apart.
+
+    ``points`` holds (prose_offset, source_offset) pairs, ascending; between two points the
+    texts run in step. Compact even for a 50 MB file: one pair per edit, not per character.
+    """
+
+    def __init__(self, points: list[tuple[int, int]] | None = None):
+        self._prose = [0]
+        self._source = [0]
+        for p, s in points or ():
+            self.add(p, s)
+
+    def add(self, prose: int, source: int) -> None:
+        if prose == self._prose[-1]:
+            self._source[-1] = source
+        else:
+            self._prose.append(prose)
+            self._source.append(source)
+
+    def __call__(self, offset: int) -> int:
+        i = bisect.bisect_right(self._prose, offset) - 1
+        return self._source[i] + offset - self._prose[i]
+
+
 @dataclass
 class Document:
     """A text to lint.
 
-    ``text`` is the prose the pipeline reads. ``source`` is the file as the user sees it.
-    ``offsets`` maps prose offsets to source offsets; ``None`` means the identity (plain text).
+    ``text`` is the prose the pipeline reads: soft line wraps joined, CRLF made LF; a line
+    break left in ``text`` is a structural break (paragraph, heading, list item, line).
+    ``source`` is the file as the user sees it, and ``offsets`` maps prose offsets to it.
     """
 
     path: str
     text: str
     source: str
-    offsets: list[int] | None = None
+    offsets: OffsetMap = field(default_factory=OffsetMap)
     section_starts: list[int] = field(default_factory=list)  # prose offsets where headings begin
     _line_index: LineIndex | None = field(default=None, repr=False)
 
     def source_offset(self, offset: int) -> int:
-        if self.offsets is None:
-            return offset
-        if offset >= len(self.offsets):
-            return len(self.source)
-        return self.offsets[offset]
+        return self.offsets(offset)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column in the source of a prose offset."""

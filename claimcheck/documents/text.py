@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import codecs
+import re
 
-from .model import Document, DocumentError
+from .model import Document, DocumentError, OffsetMap
 
 _SNIFF_BYTES = 8192
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)([ \t]*)")
+_LIST_MARKER = re.compile(r"(?:[-*+•–—]|\d{1,3}[.)])\s")
+_TERMINAL_PUNCT = ".!:;,"
 
 
 def decode_bytes(data: bytes, path: str) -> str:
@@ -31,27 +35,40 @@ def text_document(text: str, path: str) -> Document:
     """A Document for plain text already decoded (a file's contents or standard input)."""
     if not text.strip():
         raise DocumentError(path, "empty file, nothing to check")
-    # Line endings: the pipeline sees "\n" only; CRLF is mapped back to source offsets.
-    if "\r" not in text:
-        return Document(path=path, text=text, source=text, section_starts=heading_offsets(text))
-    prose_chars: list[str] = []
-    offsets: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\r":
-            offsets.append(i)
-            prose_chars.append("\n")
-            i += 2 if i + 1 < n and text[i + 1] == "\n" else 1
-            continue
-        offsets.append(i)
-        prose_chars.append(ch)
-        i += 1
-    prose = "".join(prose_chars)
+    prose, offsets = join_soft_wraps(text)
     return Document(path=path, text=prose, source=text, offsets=offsets, section_starts=heading_offsets(prose))
 
 
-_TERMINAL_PUNCT = ".!:;,"
+def join_soft_wraps(text: str) -> tuple[str, OffsetMap]:
+    """Make line endings LF, and join hard-wrapped prose lines with a space.
+
+    A line break is soft (the sentence runs on) when the next line starts in lower case, or
+    the line ends with a comma, and the next line is not a list item. Every other line break
+    stays: headings, list items, "Q:"/"A:" lines and paragraphs keep their own sentences.
+    """
+    offsets = OffsetMap()
+    parts: list[str] = []
+    last = 0
+    prose_len = 0
+    for m in _LINE_BREAK.finditer(text):
+        start, end = m.span()
+        nxt = text[end:end + 1]
+        prev = text[start - 1:start]
+        soft = bool(nxt) and nxt not in "\r\n" and (nxt.islower() or prev == ",") \
+            and not _LIST_MARKER.match(text, end)
+        if not soft and m.group(1) == "\n":
+            continue  # a structural break, already LF: the prose keeps it as it is
+        replacement = " " if soft else "\n" + m.group(2)
+        parts.append(text[last:start])
+        prose_len += start - last
+        parts.append(replacement)
+        prose_len += len(replacement)
+        last = end
+        offsets.add(prose_len, end)
+    if not parts:
+        return text, offsets
+    parts.append(text[last:])
+    return "".join(parts), offsets
 
 
 def heading_offsets(text: str) -> list[int]:

@@ -81,7 +81,7 @@ class PatternCompiler:
         for s in seqs:
             if all(t.get("OP") in ("?", "*") or _is_gap(t) for t in s):
                 raise PatternError(f"pattern {pattern!r} can match an empty text")
-        return [_across_line_breaks(s) for s in seqs]
+        return seqs
 
     def concept(self, name: str) -> list[Sequence]:
         if name in self._concept_cache:
@@ -192,19 +192,6 @@ def _lex(pattern: str) -> Iterator[tuple[str, object]]:
             yield ("word", m.group("word"))
         while pos < len(text) and text[pos].isspace():
             pos += 1
-
-
-_LINE_BREAK: Token = {"IS_SPACE": True, "OP": "?"}
-
-
-def _across_line_breaks(seq: Sequence) -> Sequence:
-    """Let words match across a hard-wrapped line: spaCy makes "\n" a token of its own."""
-    out: Sequence = []
-    for i, token in enumerate(seq):
-        if i:
-            out.append(dict(_LINE_BREAK))
-        out.append(token)
-    return out
 
 
 def _is_gap(token: Token) -> bool:

@@ -10,13 +10,18 @@ from . import context as _context  # noqa: F401  (registers claimcheck_context)
 from . import sentences as _sentences  # noqa: F401  (registers claimcheck_sentences)
 from .lemmas import lemma_of
 
-__all__ = ["get_nlp", "lemma_of", "tokenize_words"]
+__all__ = ["MAX_TEXT_LENGTH", "get_nlp", "lemma_of", "tokenize_words"]
+
+MAX_TEXT_LENGTH = 2**31 - 1
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """The process-wide pipeline: tokenizer, lookup lemmas, sentences, context cues."""
     nlp = spacy.blank("en")
+    # spaCy's 1M-character guard protects its parser and NER, which we do not use; the
+    # tokenizer and our components are linear in the text's length.
+    nlp.max_length = MAX_TEXT_LENGTH
     nlp.add_pipe("claimcheck_lemmas")
     nlp.add_pipe("claimcheck_sentences")
     nlp.add_pipe("claimcheck_context")

@@ -1,71 +1,56 @@
 """Sentence boundaries that follow the document's structure as well as its punctuation.
 
-A line break ends a sentence unless the text is visibly hard-wrapped: the next line starts in
-lower case (or the line ends with a comma) and is not a list item. So headings, list items,
-"Q:"/"A:" lines and paragraphs are sentences of their own, while wrapped prose is not cut.
+Readers leave a line break in a Document's text only where the structure breaks (paragraph,
+heading, list item, "Q:"/"A:" line, a line without final punctuation); soft wraps are already
+joined. So: every line break ends a sentence, and so do . ! ? unless the text runs on in
+lower case ("e.g. the", "vs. a"); "vitamin A. It" ends one, "P. acnes" does not.
 """
 from __future__ import annotations
 
-import re
-
+import numpy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 TERMINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 CLOSING = frozenset({'"', "'", "”", "’", ")", "]", "»"})
-_LIST_MARKER = re.compile(r"\s*(?:[-*+•–—]|\d{1,3}[.)])\s")
-
-
-def _line_starts_list_item(text: str, offset: int) -> bool:
-    end = text.find("\n", offset)
-    return bool(_LIST_MARKER.match(text, offset, end if end != -1 else len(text)))
 
 
 @Language.component("claimcheck_sentences")
 def set_sentence_starts(doc: Doc) -> Doc:
-    text = doc.text
-    starts = [False] * len(doc)
-    pending = True  # a line or paragraph break: the next non-space token starts a sentence
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    orths, spaces = doc.to_array([ORTH, IS_SPACE]).T.tolist()
+    terminal = {strings.add(t) for t in TERMINAL}
+    closing = {strings.add(t) for t in CLOSING}
+    starts = [-1] * len(orths)
+    starts[0] = 1
+    pending = False  # a line break: the next word starts a sentence
     after_terminal = False  # seen . ! ? (and perhaps closing quotes) since the last word
-    prev = None  # previous non-space token
-    for i, token in enumerate(doc):
-        word = token.text
-        if token.is_space:
-            if "\n" in word and prev is not None and not pending:
-                pending = _breaks_at_newline(text, token, prev)
+    prev_word = -1
+    for i, (orth, space) in enumerate(zip(orths, spaces)):
+        if space:
+            if not pending and prev_word >= 0 and "\n" in strings[orth]:
+                pending = True
             continue
-        if word in TERMINAL or (after_terminal and word in CLOSING) or _initial_ends_sentence(token):
+        if orth in terminal or (after_terminal and orth in closing) or _initial_ends_sentence(doc, i, orth, strings):
+            if pending:
+                starts[i] = 1
             after_terminal = True
         else:
-            # After . ! ? a new sentence starts, unless the text runs on in lower case.
-            if pending or (after_terminal and not word[:1].islower()):
-                starts[i] = True
+            if pending or (after_terminal and not strings[orth][:1].islower()):
+                starts[i] = 1
             after_terminal = False
         pending = False
-        prev = token
-    for i, token in enumerate(doc):
-        token.is_sent_start = starts[i] if i else True
+        prev_word = i
+    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
     return doc
 
 
-def _initial_ends_sentence(token) -> bool:
+def _initial_ends_sentence(doc: Doc, i: int, orth: int, strings) -> bool:
     """'vitamin A. It works' ends a sentence; 'P. acnes' and 'John J. Smith' do not."""
-    word = token.text
-    if len(word) != 2 or word[1] != "." or not word[0].isupper() or token.i == 0:
+    word = strings[orth]
+    if len(word) != 2 or word[1] != "." or not word[0].isupper() or i == 0 or i + 1 >= len(doc):
         return False
-    before = token.nbor(-1)
-    return before.is_lower and token.i + 1 < len(token.doc) and token.nbor(1).is_title
-
-
-def _breaks_at_newline(text: str, space_token, prev) -> bool:
-    if space_token.text.count("\n") >= 2:
-        return True  # blank line: paragraph break
-    nxt = space_token.idx + len(space_token.text)
-    if nxt >= len(text):
-        return True
-    if _line_starts_list_item(text, text.rfind("\n", 0, nxt) + 1):
-        return True
-    first = text[nxt]
-    if first.islower() or prev.text == ",":
-        return False  # hard-wrapped prose continues on the next line
-    return True
+    return doc[i - 1].is_lower and doc[i + 1].is_title
