@@ -86,6 +86,9 @@ class Linter:
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for match_id, start, end in self.compiled.matcher(doc):
             spans[strings[match_id]].append((start, end))
+        for alias, concept in self.compiled.aliases.items():
+            if concept in spans:
+                spans[alias] = spans[concept]
         for rx, key in self.compiled.regexes:
             for m in rx.finditer(doc.text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")

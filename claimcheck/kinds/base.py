@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from ..nlp.sentences import sentence_bounds
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -27,7 +29,7 @@ class MatchView:
     def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], section_starts: list[int]):
         self.doc = doc
         self.spans = spans
-        self.sents = [(s.start, s.end) for s in doc.sents]
+        self.sents = sentence_bounds(doc)
         self._sent_starts = [s for s, _ in self.sents]
         self.section_starts = section_starts  # token indices, ascending, first is 0
 

@@ -12,10 +12,11 @@ from importlib import resources
 
 import yaml
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from .lemmas import lemma_of
+from .sentences import sentence_bounds
+from .matching import TokenMatcher
 from .patterns import PatternCompiler
 
 CONTEXT_TYPES: tuple[str, ...] = (
@@ -70,7 +71,7 @@ class ContextMarker:
         data = data or load_context_data()
         self.types = data["types"]
         compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s)], lemma_of)
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = TokenMatcher(nlp.vocab)
         self.cues: dict[str, _Cue] = {}
         self.regexes: list[tuple[re.Pattern, str]] = []
         for i, cue in enumerate(data["cues"]):
@@ -102,7 +103,7 @@ class ContextMarker:
                     found.append((key, span.start, span.end))
         marks: list[ContextMark] = []
         if found:
-            sents = _sentence_bounds(doc)
+            sents = sentence_bounds(doc)
             for key, start, end in found:
                 if any(ps <= start and end <= pe for ps, pe in pseudo):
                     continue
@@ -139,10 +140,6 @@ class ContextMarker:
                 while lo > s_start and start - lo < reach and doc[lo - 1].lower_ not in stops:
                     lo -= 1
         return ContextMark(cue.type, doc[start:end].text, start, end, lo, hi)
-
-
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in doc.sents]
 
 
 def _sentence_index(sents: list[tuple[int, int]], token: int) -> int:

@@ -206,6 +206,25 @@ def _quantify(alts: list[Sequence], quant: str) -> list[Sequence]:
     return alts + [[]]
 
 
+def for_matcher(seqs: list[Sequence]) -> list[Sequence]:
+    """Spell out a set ({"IN": [...]}) on a pattern's first token as separate patterns.
+
+    spaCy checks every pattern's first token at every position; a plain value is compared in
+    C, a set goes through a Python predicate, which made matching several times slower.
+    """
+    out: list[Sequence] = []
+    for seq in seqs:
+        first = seq[0] if seq else {}
+        sets = [(k, v["IN"]) for k, v in first.items() if isinstance(v, dict) and set(v) == {"IN"}]
+        if len(sets) != 1 or len(first) != 1 + ("OP" in first):
+            out.append(seq)
+            continue
+        attr, values = sets[0]
+        for value in values:
+            out.append([{**first, attr: value}] + seq[1:])
+    return out
+
+
 def _merge_single_tokens(alts: list[Sequence]) -> list[Sequence]:
     """Fold one-token alternatives on the same attribute into one {"IN": [...]} token."""
     merged: dict[str, list[str]] = {}

@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 
 from ..kinds.base import key
 from ..nlp.context import default_policy
 from ..nlp.lemmas import lemma_of
+from ..nlp.matching import TokenMatcher
 from ..nlp.patterns import PatternCompiler, PatternError
 from .model import Located, Problem, Rule, Rulebook, RulebookError
 
@@ -19,8 +19,9 @@ CONCEPT_PREFIX = "@"
 @dataclass
 class CompiledRulebook:
     rulebook: Rulebook
-    matcher: Matcher
+    matcher: TokenMatcher
     regexes: list[tuple[re.Pattern, str]]
+    aliases: dict[str, str]  # matcher key -> concept key whose matches it shares
     policy: dict[str, dict[str, str]]  # rule id -> context type -> effect
     scopes: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> pack and rule scope: concept groups
 
@@ -33,7 +34,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
     """Compile every pattern; raises RulebookError naming file:line for each bad one."""
     concepts = {name: d.concept for name, d in rulebook.concepts.items()}
     compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s) if not t.is_space], lemma_of, concepts)
-    matcher = Matcher(nlp.vocab)
+    matcher = TokenMatcher(nlp.vocab)
     regexes: list[tuple[re.Pattern, str]] = []
     problems: list[Problem] = []
 
@@ -43,7 +44,13 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
         except PatternError as exc:
             problems.append(Problem(cdef.file, cdef.line, str(exc)))
 
+    aliases: dict[str, str] = {}
+
     def add(rule: Rule, part: str, patterns: list[Located]) -> None:
+        only = str(patterns[0].value).strip() if len(patterns) == 1 else ""
+        if only.startswith(CONCEPT_PREFIX) and only[1:] in rulebook.concepts:
+            aliases[key(rule.id, part)] = only  # "@isotretinoin" alone: reuse the concept's matches
+            return
         seqs = []
         for pattern in patterns:
             try:
@@ -76,7 +83,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
             }
     if problems:
         raise RulebookError(problems)
-    return CompiledRulebook(rulebook, matcher, regexes, policy, _scope_checks(rulebook))
+    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, _scope_checks(rulebook))
 
 
 def _scope_checks(rulebook: Rulebook) -> dict[str, tuple[tuple[str, ...], ...]]:

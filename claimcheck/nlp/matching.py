@@ -1,0 +1,84 @@
+"""One matcher for compiled token patterns: spaCy's PhraseMatcher where it can, Matcher elsewhere.
+
+spaCy's Matcher tries every pattern at every token, so its cost grows with the rulebook. Most
+of our patterns are plain word sequences once their sets and optional words are spelled out;
+those go to a PhraseMatcher per attribute (hash look-ups, whatever the number of phrases).
+Patterns with gaps, classes or mixed attributes stay with the Matcher. Same matches either way.
+"""
+from __future__ import annotations
+
+import itertools
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .patterns import Sequence, for_matcher
+
+PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
+MAX_PHRASES_PER_PATTERN = 64
+
+
+class TokenMatcher:
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+        self.matcher = Matcher(vocab)
+        self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
+
+    def add(self, key: str, seqs: list[Sequence]) -> None:
+        general: list[Sequence] = []
+        phrases: dict[str, list[Doc]] = {attr: [] for attr in PHRASE_ATTRS}
+        for seq in seqs:
+            spelled = _as_phrases(seq)
+            if spelled is None:
+                general.append(seq)
+                continue
+            attr, word_lists = spelled
+            phrases[attr].extend(self._phrase_doc(attr, words) for words in word_lists)
+        if general:
+            self.matcher.add(key, for_matcher(general))
+        for attr, docs in phrases.items():
+            if docs:
+                self.phrases[attr].add(key, docs)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """(match_id, start, end) triples from every matcher."""
+        found = list(self.matcher(doc)) if len(self.matcher) else []
+        for phrase_matcher in self.phrases.values():
+            if len(phrase_matcher):
+                found.extend(phrase_matcher(doc))
+        return found
+
+    def _phrase_doc(self, attr: str, words: list[str]) -> Doc:
+        if attr == "LEMMA":
+            return Doc(self.vocab, words=words, lemmas=words)
+        return Doc(self.vocab, words=words)
+
+
+def _as_phrases(seq: Sequence) -> tuple[str, list[list[str]]] | None:
+    """The word lists a sequence stands for, if it is plain words on one attribute."""
+    attr = None
+    choices: list[list[str | None]] = []
+    for token in seq:
+        op = token.get("OP")
+        rest = {k: v for k, v in token.items() if k != "OP"}
+        if op not in (None, "?") or len(rest) != 1:
+            return None
+        (name, value), = rest.items()
+        if name not in PHRASE_ATTRS or (attr and name != attr):
+            return None
+        attr = name
+        if isinstance(value, dict):
+            if set(value) != {"IN"}:
+                return None
+            values: list[str | None] = list(value["IN"])
+        else:
+            values = [value]
+        choices.append(values + [None] if op == "?" else values)
+    total = 1
+    for c in choices:
+        total *= len(c)
+    if attr is None or total > MAX_PHRASES_PER_PATTERN:
+        return None
+    word_lists = [[w for w in combo if w is not None] for combo in itertools.product(*choices)]
+    return attr, [w for w in word_lists if w]
