@@ -90,7 +90,7 @@ class Linter:
             if concept in spans:
                 spans[alias] = spans[concept]
         for rx, key in self.compiled.regexes:
-            for m in rx.finditer(doc.text):
+            for m in rx.finditer(document.text):  # the same string as doc.text, which spaCy rebuilds
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     spans[key].append((span.start, span.end))
@@ -130,7 +130,7 @@ class Linter:
         sentence_raw = doc[s_start:s_end].text
         sentence = sentence_raw.strip()
         sentence_char0 = doc[s_start].idx + (len(sentence_raw) - len(sentence_raw.lstrip()))
-        text = doc.text[start_char:end_char]
+        text = document.text[start_char:end_char]
         return Finding(
             rule=rule.id,
             category=rule.category,

@@ -96,8 +96,9 @@ class ContextMarker:
                 pseudo.append((start, end))
             else:
                 found.append((key, start, end))
+        text = doc.text if self.regexes else ""  # spaCy rebuilds doc.text on each access
         for rx, key in self.regexes:
-            for m in rx.finditer(doc.text):
+            for m in rx.finditer(text):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None:
                     found.append((key, span.start, span.end))
