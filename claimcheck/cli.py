@@ -197,25 +197,27 @@ def rules_show(rule_id, rules, no_default_rules):
 
 
 @rules.command("test")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("packs", nargs=-1)
 @no_default_option
 @click.option("-v", "--verbose", is_flag=True, help="List every example, not only failures.")
-def rules_test(paths, no_default_rules, verbose):
-    """Run every rule's examples: of the bundled rulebook, or only of the packs in PATHS
-    (which may use the bundled concepts). Exit 1 when an example misbehaves."""
+def rules_test(packs, no_default_rules, verbose):
+    """Run every rule's examples: of the whole rulebook, or only of PACKS (pack names, or pack
+    files and directories, which may use the bundled concepts). Exit 1 when one misbehaves."""
     from .rulebook import default_rules_dir, pack_files
     from .rulebook.loader import display_path
     from .ruletest import run_examples
 
+    paths = [Path(p) for p in packs if Path(p).exists()]
+    names = {p for p in packs if not Path(p).exists()}
     bundled = default_rules_dir().resolve()
     extra = tuple(p for p in paths if no_default_rules or not _inside(p, bundled))
     linter = _load(extra, no_default_rules, check_examples=False)
-    if paths:
-        try:
-            wanted = {display_path(p) for p in pack_files(list(paths))}
-        except RulebookError as exc:
-            _fail(str(exc))
-        selected = [r for r in linter.compiled.rules if r.file in wanted]
+    if packs:
+        unknown = sorted(names - {p.name for p in linter.compiled.rulebook.packs})
+        if unknown:
+            _fail(f"no rule pack or file named: {', '.join(unknown)}")
+        wanted = {display_path(p) for p in pack_files(paths)}
+        selected = [r for r in linter.compiled.rules if r.file in wanted or r.pack in names]
     else:
         selected = linter.compiled.rules
     results = run_examples(linter, selected)

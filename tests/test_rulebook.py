@@ -3,6 +3,8 @@ import textwrap
 
 import pytest
 
+from conftest import ROOT
+
 GOOD_RULE = """\
 pack: mine
 concepts:
@@ -117,3 +119,12 @@ def test_rules_list_and_show(cli):
         assert expected in show.out
     missing = cli("rules", "show", "no-such-rule")
     assert missing.code == 2 and "no rule with id 'no-such-rule'" in missing.err
+
+
+def test_rules_test_by_pack_name_or_path(cli):
+    by_name = cli("rules", "test", "isotretinoin")
+    assert by_name.code == 0 and "examples of 6 rules)" in by_name.out
+    by_path = cli("rules", "test", str(ROOT / "rules" / "core.yaml"))
+    assert by_path.code == 0 and "examples of 14 rules)" in by_path.out
+    unknown = cli("rules", "test", "no-such-pack")
+    assert unknown.code == 2 and "no rule pack or file named: no-such-pack" in unknown.err

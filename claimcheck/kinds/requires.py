@@ -9,7 +9,7 @@ the rule's suggestion `insert` is the text to add.
 """
 from __future__ import annotations
 
-from .base import Candidate, MatchView, key
+from .base import Candidate, MatchView, key, longest_first
 
 NAME = "requires"
 KEYS = ("when", "require", "within")
@@ -18,7 +18,7 @@ SCOPE = "document"
 
 
 def find(rule, view: MatchView) -> list[Candidate]:
-    mentions = sorted(view.get(key(rule.id, "when")))
+    mentions = longest_first(view.get(key(rule.id, "when")))  # "Accutane 40 mg", not "Accutane"
     if not mentions:
         return []
     required = view.get(key(rule.id, "require"))
