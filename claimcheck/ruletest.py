@@ -46,9 +46,8 @@ def _judge(rule: Rule, example: Example, found) -> ExampleResult:
         if not candidates:
             got = ", ".join(repr(f.text) for f in found)
             return ExampleResult(rule, example, False, f"matched {got}, expected {example.match!r}")
-    if example.severity:
-        if not any(f.severity == example.severity for f in candidates):
-            got = ", ".join(str(f.severity) for f in candidates)
-            return ExampleResult(rule, example, False, f"severity {got}, expected {example.severity}")
+    if example.severity and not any(f.severity == example.severity for f in candidates):
+        got = ", ".join(str(f.severity) for f in candidates)
+        return ExampleResult(rule, example, False, f"severity {got}, expected {example.severity}")
     f = candidates[0]
     return ExampleResult(rule, example, True, f"fired on {f.text!r} ({f.severity})")
