@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -49,7 +49,7 @@ class Linter:
     def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, list[Finding]]]:
         """Lint a stream of documents, letting spaCy batch the tokenizing."""
         docs_in = iter(documents)
-        pending: list[Document] = []
+        pending: deque[Document] = deque()
 
         def texts() -> Iterator[str]:
             for d in docs_in:
@@ -57,7 +57,7 @@ class Linter:
                 yield d.text
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            document = pending.pop(0)
+            document = pending.popleft()
             yield document, self.findings(document, doc)
 
     def findings(self, document: Document, doc: Doc, only: Rule | None = None) -> list[Finding]:
@@ -94,8 +94,10 @@ class Linter:
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if span is not None and len(span):
                     spans[key].append((span.start, span.end))
-        token_starts = [t.idx for t in doc]
-        sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in document.section_starts})
+        sections = [0]
+        if document.section_starts:
+            token_starts = doc.to_array("IDX").tolist()
+            sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in document.section_starts})
         return MatchView(doc, spans, sections)
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,

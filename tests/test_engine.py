@@ -36,3 +36,27 @@ def test_document_rule_anchors_at_first_mention_with_text_to_insert(lint_text):
     assert (f.rule, f.text, f.position.line, f.position.column) == (
         "isotretinoin-missing-pregnancy-warning", "Accutane 40 mg", 2, 1)
     assert f.scope == "document" and "birth defects" in f.suggestion.insert
+
+
+def test_requires_within_section(cli, tmp_path):
+    pack = tmp_path / "sections.yaml"
+    pack.write_text("""\
+pack: sections
+rules:
+  - id: dose-needs-food
+    category: dosing
+    severity: minor
+    message: A section about the dose should say to take it with food.
+    when: ["daily dose"]
+    require: ["with food"]
+    within: section
+    examples:
+      fire: ["# Dose\\nThe daily dose is 20 mg."]
+      no_fire: ["# Dose\\nThe daily dose is 20 mg, taken with food."]
+""", encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text("# Dosing\nThe daily dose is low.\nTake it with food.\n\n"
+                     "# Missed doses\nSkip it; keep the daily dose the same.\n", encoding="utf-8")
+    run = cli("lint", "--no-default-rules", "--rules", str(pack), "--format", "json", str(draft))
+    (f,) = run.json()["files"][0]["findings"]
+    assert (f["rule"], f["line"], f["column"], f["text"]) == ("dose-needs-food", 6, 19, "daily dose")
