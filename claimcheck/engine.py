@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView
-from .nlp.context import CONTEXT_TYPES, ContextMark
+from .nlp.context import CONTEXT_TYPES, MarkIndex
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 
 
@@ -64,7 +64,8 @@ class Linter:
         """All findings of the active rules (or of one rule) in a document already parsed."""
         view = self._view(document, doc)
         mentioned = {k[len(CONCEPT_PREFIX):] for k in view.spans if k.startswith(CONCEPT_PREFIX)}
-        marks: list[ContextMark] = doc._.claimcheck_context or []
+        marks = MarkIndex(doc._.claimcheck_context or [])
+        no_marks = MarkIndex([])
         out: list[Finding] = []
         for rule in [only] if only else self._rules:
             if not all(any(c in mentioned for c in group) for group in self.compiled.scopes[rule.id]):
@@ -75,7 +76,7 @@ class Linter:
                 if (cand.start, cand.end) in seen:
                     continue
                 seen.add((cand.start, cand.end))
-                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else [])
+                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else no_marks)
                 if finding is not None:
                     out.append(finding)
         out.sort(key=Finding.sort_key)
@@ -101,16 +102,17 @@ class Linter:
         return MatchView(doc, spans, sections)
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
-                 marks: list[ContextMark]) -> Finding | None:
+                 marks: MarkIndex) -> Finding | None:
         severity = rule.severity
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
+        nearby = sorted((m for m in marks.near(cand.start, cand.end)
+                         if any(m.applies_to(s, e) for s, e in cand.targets)), key=lambda m: m.cue_start)
         for ctype in CONTEXT_TYPES:
             effect = policy.get(ctype, "ignore")
             if effect == "ignore":
                 continue
-            mark = next((m for m in marks if m.type == ctype
-                         and any(m.applies_to(s, e) for s, e in cand.targets)), None)
+            mark = next((m for m in nearby if m.type == ctype), None)
             if mark is None:
                 continue
             if effect == "suppress":
@@ -129,9 +131,8 @@ class Linter:
         line, col = document.line_col(start_char)
         end_line, end_col = document.line_col(end_char)
         s_start, s_end = view.sents[view.sentence_index(cand.start)]
-        sentence_raw = doc[s_start:s_end].text
-        sentence = sentence_raw.strip()
-        sentence_char0 = doc[s_start].idx + (len(sentence_raw) - len(sentence_raw.lstrip()))
+        sentence, sentence_char0 = _sentence_excerpt(document.text, doc[s_start].idx,
+                                                     _end_char(doc, s_end), start_char, end_char)
         text = document.text[start_char:end_char]
         return Finding(
             rule=rule.id,
@@ -149,6 +150,33 @@ class Linter:
             scope=KINDS[rule.kind].SCOPE,
             pack=rule.pack,
         )
+
+
+MAX_SENTENCE_CHARS = 600
+
+
+def _end_char(doc: Doc, end: int) -> int:
+    last = doc[end - 1]
+    return last.idx + len(last.text)
+
+
+def _sentence_excerpt(text: str, lo: int, hi: int, start: int, end: int) -> tuple[str, int]:
+    """The sentence around a match, stripped, and where it starts in the text. A "sentence"
+    longer than MAX_SENTENCE_CHARS (a file on one line without punctuation) is cut to a window
+    around the match at word boundaries, so a finding never carries megabytes of text."""
+    if hi - lo > MAX_SENTENCE_CHARS:
+        margin = max(0, (MAX_SENTENCE_CHARS - (end - start)) // 2)
+        new_lo, new_hi = max(lo, start - margin), min(hi, end + margin)
+        if new_lo > lo:
+            space = text.find(" ", new_lo, start)
+            new_lo = space + 1 if space != -1 else new_lo
+        if new_hi < hi:
+            space = text.rfind(" ", end, new_hi)
+            new_hi = space if space != -1 else new_hi
+        lo, hi = new_lo, new_hi
+    raw = text[lo:hi]
+    stripped = raw.strip()
+    return stripped, lo + (len(raw) - len(raw.lstrip()))
 
 
 def _adapt_case(suggestion: Suggestion | None, matched: str) -> Suggestion | None:

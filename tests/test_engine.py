@@ -60,3 +60,13 @@ rules:
     run = cli("lint", "--no-default-rules", "--rules", str(pack), "--format", "json", str(draft))
     (f,) = run.json()["files"][0]["findings"]
     assert (f["rule"], f["line"], f["column"], f["text"]) == ("dose-needs-food", 6, 19, "daily dose")
+
+
+def test_a_huge_sentence_is_cut_to_a_window_around_the_match(lint_text):
+    filler = "word " * 2000
+    text = "Isotretinoin causes birth defects and depression. " + filler + "a permanent remission " + filler
+    (f,) = lint_text(text)
+    assert f.text == "permanent remission" and len(f.sentence) <= 600
+    s, e = f.sentence_span
+    assert f.sentence[s:e] == "permanent remission"
+    assert text[f.position.start:f.position.end] == "permanent remission"

@@ -47,6 +47,28 @@ class ContextMark:
         return self.scope_start < end and start < self.scope_end
 
 
+class MarkIndex:
+    """ContextMarks by the token buckets their reach covers, so a lookup reads a few marks,
+    not all marks of the document (which made long documents quadratic)."""
+
+    BUCKET = 64
+
+    def __init__(self, marks: list[ContextMark]):
+        self._buckets: dict[int, list[ContextMark]] = {}
+        for mark in marks:
+            lo, hi = min(mark.scope_start, mark.cue_start), max(mark.scope_end, mark.cue_end)
+            for b in range(lo // self.BUCKET, (hi - 1) // self.BUCKET + 1):
+                self._buckets.setdefault(b, []).append(mark)
+
+    def near(self, start: int, end: int) -> list[ContextMark]:
+        """Every mark whose cue or reach touches tokens [start, end), perhaps a few more."""
+        found: dict[int, ContextMark] = {}
+        for b in range(start // self.BUCKET, (end - 1) // self.BUCKET + 1):
+            for mark in self._buckets.get(b, ()):
+                found[id(mark)] = mark
+        return list(found.values())
+
+
 @dataclass(frozen=True)
 class _Cue:
     type: str
