@@ -30,10 +30,9 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _load(rules: tuple[Path, ...], no_default_rules: bool, selection: Selection | None = None,
-          check_examples: bool = True) -> Linter:
+def _load(rules: tuple[Path, ...], no_default_rules: bool, check_examples: bool = True) -> Linter:
     try:
-        return build_linter(rules, not no_default_rules, selection, check_examples)
+        return build_linter(rules, not no_default_rules, check_examples=check_examples)
     except RulebookError as exc:
         for problem in exc.problems:
             click.echo(f"claimcheck: rulebook error: {problem}", err=True)
@@ -118,8 +117,9 @@ def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_ru
         if findings:
             top = max(f.severity for f in findings)
             worst = top if worst is None else max(worst, top)
-        hidden += sum(1 for f in findings if f.severity < shown)
-        results.append(FileResult.of(item.display, findings, shown))
+        result = FileResult.of(item.display, findings, shown)
+        hidden += len(findings) - len(result.findings)
+        results.append(result)
 
     FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), hidden=hidden)
     if any(r.error for r in results):

@@ -13,6 +13,7 @@ from .documents import Document
 from .findings import SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView
 from .nlp.context import CONTEXT_TYPES, MarkIndex
+from .nlp.matching import regex_spans
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 
 
@@ -65,7 +66,6 @@ class Linter:
         view = self._view(document, doc)
         mentioned = {k[len(CONCEPT_PREFIX):] for k in view.spans if k.startswith(CONCEPT_PREFIX)}
         marks = MarkIndex(doc._.claimcheck_context or [])
-        no_marks = MarkIndex([])
         out: list[Finding] = []
         for rule in [only] if only else self._rules:
             if not all(any(c in mentioned for c in group) for group in self.compiled.scopes[rule.id]):
@@ -76,7 +76,7 @@ class Linter:
                 if (cand.start, cand.end) in seen:
                     continue
                 seen.add((cand.start, cand.end))
-                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else no_marks)
+                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None)
                 if finding is not None:
                     out.append(finding)
         out.sort(key=Finding.sort_key)
@@ -91,10 +91,8 @@ class Linter:
             if concept in spans:
                 spans[alias] = spans[concept]
         for rx, key in self.compiled.regexes:
-            for m in rx.finditer(document.text):  # the same string as doc.text, which spaCy rebuilds
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                if span is not None and len(span):
-                    spans[key].append((span.start, span.end))
+            # document.text is doc.text, without spaCy rebuilding it from the tokens
+            spans[key].extend(regex_spans(doc, document.text, rx))
         sections = [0]
         if document.section_starts:
             token_starts = doc.to_array("IDX").tolist()
@@ -102,12 +100,13 @@ class Linter:
         return MatchView(doc, spans, sections)
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
-                 marks: MarkIndex) -> Finding | None:
+                 marks: MarkIndex | None) -> Finding | None:
         severity = rule.severity
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
-        nearby = sorted((m for m in marks.near(cand.start, cand.end)
-                         if any(m.applies_to(s, e) for s, e in cand.targets)), key=lambda m: m.cue_start)
+        nearby = [] if marks is None else sorted(
+            (m for m in marks.near(cand.start, cand.end) if any(m.applies_to(s, e) for s, e in cand.targets)),
+            key=lambda m: m.cue_start)
         for ctype in CONTEXT_TYPES:
             effect = policy.get(ctype, "ignore")
             if effect == "ignore":

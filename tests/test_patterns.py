@@ -1,7 +1,7 @@
 """The pattern language: what a rule author writes and what it matches."""
 import pytest
 
-from claimcheck.nlp import get_nlp, lemma_of
+from claimcheck.nlp import get_nlp
 from claimcheck.nlp.patterns import Concept, PatternCompiler, PatternError
 from spacy.matcher import Matcher
 
@@ -13,7 +13,7 @@ CONCEPTS = {
 
 def matches(pattern: str, text: str) -> list[str]:
     nlp = get_nlp()
-    compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s)], lemma_of, CONCEPTS)
+    compiler = PatternCompiler.for_nlp(nlp, CONCEPTS)
     matcher = Matcher(nlp.vocab)
     matcher.add("p", compiler.compile(pattern))
     doc = nlp(text)
@@ -81,7 +81,7 @@ def test_token_classes():
 ])
 def test_patterns_that_do_not_compile(pattern, error):
     nlp = get_nlp()
-    compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s)], lemma_of, CONCEPTS)
+    compiler = PatternCompiler.for_nlp(nlp, CONCEPTS)
     with pytest.raises(PatternError, match=error.replace("(", r"\(")):
         compiler.compile(pattern)
 

@@ -34,17 +34,16 @@ class LineIndex:
 class OffsetMap:
     """Prose offsets -> source offsets, stored as the points where the two drift apart.
 
-    ``points`` holds (prose_offset, source_offset) pairs, ascending; between two points the
-    texts run in step. Compact even for a 50 MB file: one pair per edit, not per character.
+    Between two points the texts run in step. Compact even for a 50 MB file: one pair per
+    edit, not per character.
     """
 
-    def __init__(self, points: list[tuple[int, int]] | None = None):
+    def __init__(self) -> None:
         self._prose = [0]
         self._source = [0]
-        for p, s in points or ():
-            self.add(p, s)
 
     def add(self, prose: int, source: int) -> None:
+        """From prose offset ``prose`` on, the texts run in step with source offset ``source``."""
         if prose == self._prose[-1]:
             self._source[-1] = source
         else:

@@ -14,9 +14,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lemmas import lemma_of
+from .matching import TokenMatcher, regex_spans
 from .sentences import sentence_bounds
-from .matching import TokenMatcher
 from .patterns import PatternCompiler
 
 CONTEXT_TYPES: tuple[str, ...] = (
@@ -92,7 +91,7 @@ class ContextMarker:
     def __init__(self, nlp: Language, data: dict | None = None):
         data = data or load_context_data()
         self.types = data["types"]
-        compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s)], lemma_of)
+        compiler = PatternCompiler.for_nlp(nlp)
         self.matcher = TokenMatcher(nlp.vocab)
         self.cues: dict[str, _Cue] = {}
         self.regexes: list[tuple[re.Pattern, str]] = []
@@ -120,10 +119,7 @@ class ContextMarker:
                 found.append((key, start, end))
         text = doc.text if self.regexes else ""  # spaCy rebuilds doc.text on each access
         for rx, key in self.regexes:
-            for m in rx.finditer(text):
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                if span is not None:
-                    found.append((key, span.start, span.end))
+            found.extend((key, start, end) for start, end in regex_spans(doc, text, rx))
         marks: list[ContextMark] = []
         if found:
             sents = sentence_bounds(doc)

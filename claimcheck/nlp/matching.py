@@ -8,12 +8,14 @@ Patterns with gaps, classes or mixed attributes stay with the Matcher. Same matc
 from __future__ import annotations
 
 import itertools
+import re
+from typing import Iterator
 
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .patterns import Sequence, for_matcher
+from .patterns import Sequence
 
 PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
 MAX_PHRASES_PER_PATTERN = 64
@@ -36,7 +38,7 @@ class TokenMatcher:
             attr, word_lists = spelled
             phrases[attr].extend(self._phrase_doc(attr, words) for words in word_lists)
         if general:
-            self.matcher.add(key, for_matcher(general))
+            self.matcher.add(key, _spell_out_first_set(general))
         for attr, docs in phrases.items():
             if docs:
                 self.phrases[attr].add(key, docs)
@@ -82,3 +84,30 @@ def _as_phrases(seq: Sequence) -> tuple[str, list[list[str]]] | None:
         return None
     word_lists = [[w for w in combo if w is not None] for combo in itertools.product(*choices)]
     return attr, [w for w in word_lists if w]
+
+
+def _spell_out_first_set(seqs: list[Sequence]) -> list[Sequence]:
+    """Spell out a set ({"IN": [...]}) on a pattern's first token as separate patterns.
+
+    spaCy checks every pattern's first token at every position; a plain value is compared in
+    C, a set goes through a Python predicate, which made matching several times slower.
+    """
+    out: list[Sequence] = []
+    for seq in seqs:
+        first = seq[0] if seq else {}
+        sets = [(k, v["IN"]) for k, v in first.items() if isinstance(v, dict) and set(v) == {"IN"}]
+        if len(sets) != 1 or len(first) != 1 + ("OP" in first):
+            out.append(seq)
+            continue
+        attr, values = sets[0]
+        for value in values:
+            out.append([{**first, attr: value}] + seq[1:])
+    return out
+
+
+def regex_spans(doc: Doc, text: str, rx: re.Pattern) -> Iterator[tuple[int, int]]:
+    """Token spans of a regex's matches in ``text`` (the doc's text), widened to whole tokens."""
+    for m in rx.finditer(text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and len(span):
+            yield span.start, span.end

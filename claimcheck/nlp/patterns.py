@@ -67,6 +67,13 @@ class PatternCompiler:
         self._concept_cache: dict[str, list[Sequence]] = {}
         self._resolving: list[str] = []
 
+    @classmethod
+    def for_nlp(cls, nlp, concepts: dict[str, Concept] | None = None) -> "PatternCompiler":
+        """A compiler that splits and lemmatizes pattern words exactly as the pipeline does."""
+        from .lemmas import lemma_of
+
+        return cls(lambda s: [t.text for t in nlp.tokenizer(s) if not t.is_space], lemma_of, concepts)
+
     def compile(self, pattern: str) -> list[Sequence]:
         """All token sequences the pattern stands for; raises PatternError."""
         if not isinstance(pattern, str) or not pattern.strip():
@@ -204,25 +211,6 @@ def _quantify(alts: list[Sequence], quant: str) -> list[Sequence]:
     if quant != "?":
         raise PatternError(f"'{quant}' works on single words only; use '?' on a group")
     return alts + [[]]
-
-
-def for_matcher(seqs: list[Sequence]) -> list[Sequence]:
-    """Spell out a set ({"IN": [...]}) on a pattern's first token as separate patterns.
-
-    spaCy checks every pattern's first token at every position; a plain value is compared in
-    C, a set goes through a Python predicate, which made matching several times slower.
-    """
-    out: list[Sequence] = []
-    for seq in seqs:
-        first = seq[0] if seq else {}
-        sets = [(k, v["IN"]) for k, v in first.items() if isinstance(v, dict) and set(v) == {"IN"}]
-        if len(sets) != 1 or len(first) != 1 + ("OP" in first):
-            out.append(seq)
-            continue
-        attr, values = sets[0]
-        for value in values:
-            out.append([{**first, attr: value}] + seq[1:])
-    return out
 
 
 def _merge_single_tokens(alts: list[Sequence]) -> list[Sequence]:

@@ -10,7 +10,7 @@ from . import context as _context  # noqa: F401  (registers claimcheck_context)
 from . import sentences as _sentences  # noqa: F401  (registers claimcheck_sentences)
 from .lemmas import lemma_of
 
-__all__ = ["MAX_TEXT_LENGTH", "get_nlp", "lemma_of", "tokenize_words"]
+__all__ = ["get_nlp", "lemma_of"]
 
 MAX_TEXT_LENGTH = 2**31 - 1
 
@@ -26,8 +26,3 @@ def get_nlp() -> Language:
     nlp.add_pipe("claimcheck_sentences")
     nlp.add_pipe("claimcheck_context")
     return nlp
-
-
-def tokenize_words(text: str) -> list[str]:
-    """Split a pattern word the way documents are split ("acne-causing" -> 3 tokens)."""
-    return [t.text for t in get_nlp().tokenizer(text) if not t.is_space]

@@ -18,7 +18,7 @@ CLOSING = frozenset({'"', "'", "”", "’", ")", "]", "»"})
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) token indices of each sentence; cheaper than building doc.sents."""
-    starts = numpy.flatnonzero(doc.to_array([SENT_START]).astype("int64") == 1).tolist() if len(doc) else []
+    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
     return list(zip(starts, starts[1:] + [len(doc)]))
 
 

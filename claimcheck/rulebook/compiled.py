@@ -8,7 +8,6 @@ from spacy.language import Language
 
 from ..kinds.base import key
 from ..nlp.context import default_policy
-from ..nlp.lemmas import lemma_of
 from ..nlp.matching import TokenMatcher
 from ..nlp.patterns import PatternCompiler, PatternError
 from .model import Located, Problem, Rule, Rulebook, RulebookError
@@ -33,7 +32,7 @@ class CompiledRulebook:
 def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
     """Compile every pattern; raises RulebookError naming file:line for each bad one."""
     concepts = {name: d.concept for name, d in rulebook.concepts.items()}
-    compiler = PatternCompiler(lambda s: [t.text for t in nlp.tokenizer(s) if not t.is_space], lemma_of, concepts)
+    compiler = PatternCompiler.for_nlp(nlp, concepts)
     matcher = TokenMatcher(nlp.vocab)
     regexes: list[tuple[re.Pattern, str]] = []
     problems: list[Problem] = []
