@@ -129,6 +129,40 @@ def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_ru
     sys.exit(EXIT_OK)
 
 
+@main.command("eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--min-f1", type=click.FloatRange(0, 1), help="Exit 1 when the overall F1 is below this.")
+@click.option("--min-category-f1", type=click.FloatRange(0, 1),
+              help="Exit 1 when any category's F1 is below this.")
+@rules_option
+@no_default_option
+def eval_command(paths, fmt, min_f1, min_category_f1, rules, no_default_rules):
+    """Compare findings with the expected ones in sidecars (NAME.expected.yaml, see
+    docs/eval.md) under PATHS: precision, recall and F1 per category, per rule and overall,
+    then every miss and false alarm. Exit 1 when a --min-* threshold is not met."""
+    from .evaluation import evaluate
+    from .evaluation.render import render_json, render_text
+
+    linter = _load(rules, no_default_rules)
+    try:
+        ev = evaluate(list(paths), linter)
+    except RulebookError as exc:
+        for problem in exc.problems:
+            click.echo(f"claimcheck: sidecar error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+    (render_json if fmt == "json" else render_text)(ev, sys.stdout)
+    below = []
+    if min_f1 is not None and ev.overall.f1 < min_f1:
+        below.append(f"overall F1 {ev.overall.f1:.2f} < {min_f1:.2f}")
+    if min_category_f1 is not None:
+        below += [f"{name} F1 {c.f1:.2f} < {min_category_f1:.2f}"
+                  for name, c in ev.by_category.items() if c.f1 < min_category_f1]
+    for reason in below:
+        click.echo(f"claimcheck: below threshold: {reason}", err=True)
+    sys.exit(EXIT_FINDINGS if below else EXIT_OK)
+
+
 @main.group()
 def rules() -> None:
     """List, show and test the rules of the rulebook."""
