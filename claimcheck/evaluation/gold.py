@@ -198,7 +198,7 @@ def read_gold(path: Path, rules: dict[str, str]) -> Gold:
 
     for key, build, out in (("expect", reader.expectation, gold.expectations),
                             ("clean", reader.clean_text, gold.clean)):
-        items = data.get(key, [])
+        items = data.get(key)
         if items is None:
             continue
         if not isinstance(items, LineList):
