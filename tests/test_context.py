@@ -76,3 +76,27 @@ def test_refutation_in_the_next_sentence(lint_text):
 def test_hype_in_a_question_is_still_hype(lint_text):
     found = sentence_findings(lint_text, "Ever wondered about the magic behind it?")
     assert [(f.rule, f.text) for f in found] == [("sensational-hype", "magic")]
+
+
+@pytest.mark.parametrize("text", [
+    "Up to 90% of patients improved. See https://example.org/trial for the data.",
+    "Studies show that relapse is rare. The largest was published in 2019 (doi:10.1001/jama.2019.1234).",
+    "Up to 90% reduction in acne lesions. (Source: Smith et al., 2019)",
+    "Studies show that relapse is rare. [2]",
+])
+def test_citation_in_the_next_sentence_removes_unsupported_evidence(lint_text, text):
+    assert sentence_findings(lint_text, text) == []
+
+
+def test_citation_two_sentences_later_does_not_count(lint_text):
+    found = sentence_findings(lint_text, "Studies show that relapse is rare. It is common to worry. See [3].")
+    assert [f.rule for f in found] == ["unsupported-studies-show"]
+
+
+def test_reported_claim_refuted_by_the_next_sentence(lint_text):
+    text = ("A common claim is that isotretinoin kills acne-causing bacteria. "
+            "Isotretinoin does not kill bacteria; it shrinks oil glands.")
+    assert sentence_findings(lint_text, text) == []
+    # Followed by an unrelated statement, the reported claim is only lowered.
+    (f,) = sentence_findings(lint_text, "Some say isotretinoin kills bacteria. It clears skin.")
+    assert (f.rule, str(f.severity), f.context[0].type) == ("isotretinoin-antibacterial", "minor", "reported")

@@ -103,6 +103,9 @@ class ContextMarker:
                 self.matcher.add(key, seqs)
             for rx in cue.get("regex", []):
                 self.regexes.append((re.compile(rx), key))
+        follow = data.get("refuted_by_next_sentence") or {}
+        self.refutable = frozenset(follow.get("claims", ()))
+        self.refuting = frozenset(follow.get("next", ()))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
         if pseudo:
             self.matcher.add("pseudo", pseudo)
@@ -129,8 +132,19 @@ class ContextMarker:
                 mark = self._mark(doc, sents, self.cues[key], start, end)
                 if mark is not None:
                     marks.append(mark)
+            marks.extend(self._refuted_next(sents, marks))
         doc._.claimcheck_context = marks
         return doc
+
+    def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:
+        """A reported claim whose next sentence negates, refutes or warns is refuted there."""
+        refuting = {_sentence_index(sents, m.cue_start) for m in marks if m.type in self.refuting}
+        return [
+            ContextMark("refuted", f"{m.cue} (refuted in the next sentence)", m.cue_start, m.cue_end,
+                        m.scope_start, m.scope_end)
+            for m in marks
+            if m.type in self.refutable and _sentence_index(sents, m.cue_start) + 1 in refuting
+        ]
 
     def _mark(self, doc: Doc, sents, cue: _Cue, start: int, end: int) -> ContextMark | None:
         si = _sentence_index(sents, start)
