@@ -1,0 +1,127 @@
+"""Precision of major and critical findings on real journalism nobody here wrote.
+
+A fixed random sample of 100 articles from ../shared/corpus/fakehealth.jsonl.gz (records
+sorted by id, then ``random.Random(SEED).sample``) is linted with the bundled rulebook. Every
+major or critical finding is looked up in the review file beside this script
+(fakehealth-review.yaml), where a person has judged it a true finding or a false alarm and
+said why. The script prints the figures, the false alarms, and any finding nobody has
+reviewed yet (``--template`` prints those as review entries to fill in).
+
+    .venv/bin/python tests/gold/fakehealth.py             # figures
+    .venv/bin/python tests/gold/fakehealth.py --template  # unreviewed findings as YAML
+
+It reads ../shared, which a fresh clone does not have; without it the script says so.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[2] / "shared"
+DUMP = SHARED / "corpus" / "fakehealth.jsonl.gz"
+REVIEW = HERE / "fakehealth-review.yaml"
+SEED = 20261122
+SAMPLE_SIZE = 100
+SENTENCE_KEY = 100  # a review entry names its finding by document, rule and sentence start
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    doc: str
+    rule: str
+    sentence: str
+    verdict: bool  # True: a real problem; False: a false alarm
+    why: str
+
+
+def sample(path: Path = DUMP, size: int = SAMPLE_SIZE, seed: int = SEED) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    records.sort(key=lambda r: r["id"])
+    return random.Random(seed).sample(records, size)
+
+
+def key(doc: str, rule: str, sentence: str) -> tuple[str, str, str]:
+    return doc, rule, " ".join(sentence.split())[:SENTENCE_KEY]
+
+
+def read_review(path: Path = REVIEW) -> dict[tuple[str, str, str], Reviewed]:
+    if not path.exists():
+        return {}
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    out = {}
+    for e in entries:
+        if e.get("verdict") is None:
+            continue
+        r = Reviewed(e["doc"], e["rule"], e["sentence"], bool(e["verdict"]), e.get("why", ""))
+        out[key(r.doc, r.rule, r.sentence)] = r
+    return out
+
+
+def serious_findings(records: list[dict]):
+    """(record id, finding) for every major or critical finding, in document order."""
+    from claimcheck import Severity, build_linter, text_document
+
+    linter = build_linter()
+    for rec in records:
+        text = f"{rec.get('title') or ''}\n\n{rec.get('text') or ''}"
+        for f in linter.lint(text_document(text, rec["id"])):
+            if f.severity >= Severity.MAJOR:
+                yield rec["id"], f
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--template", action="store_true", help="print unreviewed findings as review entries")
+    args = parser.parse_args(argv)
+    if not DUMP.exists():
+        print(f"{DUMP} is absent (../shared is not part of a fresh clone)", file=sys.stderr)
+        return 2
+    records = sample()
+    review = read_review()
+    found = list(serious_findings(records))
+    judged, unreviewed, seen = [], [], set()
+    for doc, f in found:
+        k = key(doc, f.rule, f.sentence)
+        seen.add(k)
+        (judged if k in review else unreviewed).append((doc, f, review.get(k)))
+    if args.template:
+        entries = [{"doc": doc, "rule": f.rule, "severity": str(f.severity), "text": f.text,
+                    "sentence": key(doc, f.rule, f.sentence)[2], "verdict": None, "why": ""}
+                   for doc, f, _ in unreviewed]
+        print(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=120), end="")
+        return 0
+
+    true = sum(1 for _, _, r in judged if r.verdict)
+    false_alarms = [(doc, f, r) for doc, f, r in judged if not r.verdict]
+    docs = len({doc for doc, _ in found})
+    print(f"sample: {len(records)} articles (seed {SEED}); {len(found)} major or critical findings "
+          f"in {docs} of them")
+    print(f"reviewed: {len(judged)}, true findings {true}, false alarms {len(false_alarms)}")
+    if judged:
+        print(f"precision (major and critical): {true / len(judged):.2f}")
+    for doc, f, r in false_alarms:
+        print(f"  false alarm {doc}:{f.position.line}:{f.position.column}: {f.rule} \"{f.text}\" - {r.why}")
+    stale = [r for k, r in review.items() if k not in seen]
+    if stale:
+        print(f"reviewed but no longer reported: {len(stale)} "
+              f"({sum(r.verdict for r in stale)} of them true findings)")
+        for r in stale:
+            print(f"  {'lost' if r.verdict else 'fixed'} {r.doc}: {r.rule}: {r.sentence[:70]}")
+    if unreviewed:
+        print(f"NOT REVIEWED: {len(unreviewed)} findings (run with --template)")
+        for doc, f, _ in unreviewed:
+            print(f"  {doc}:{f.position.line}:{f.position.column}: {f.rule} \"{f.text}\"")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
