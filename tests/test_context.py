@@ -1,6 +1,8 @@
 """Context decides: every line of "Context decides" in product.md, as a test."""
 import pytest
 
+from claimcheck import Severity
+
 PREFIX = "Isotretinoin can cause birth defects and depression. "  # keeps document rules quiet
 
 
@@ -100,3 +102,17 @@ def test_reported_claim_refuted_by_the_next_sentence(lint_text):
     # Followed by an unrelated statement, the reported claim is only lowered.
     (f,) = sentence_findings(lint_text, "Some say isotretinoin kills bacteria. It clears skin.")
     assert (f.rule, str(f.severity), f.context[0].type) == ("isotretinoin-antibacterial", "minor", "reported")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The FDA warns against buying isotretinoin online without a prescription.",  # a warning
+    "So-called miracle sellers say it is completely safe.",  # reported ...
+    "It was marketed as completely safe for everyone. It is not.",  # ... and refuted next
+])
+def test_warnings_and_reported_labels(lint_text, sentence):
+    assert [f for f in sentence_findings(lint_text, sentence) if f.severity >= Severity.MAJOR] == []
+
+
+def test_negation_stops_at_a_comma(lint_text):
+    found = sentence_findings(lint_text, "If it is not working, simply double the dose.")
+    assert [f.rule for f in found] == ["dosing-double-dose"]
