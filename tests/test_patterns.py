@@ -98,3 +98,15 @@ def test_documented_examples(pattern, yes, no):
         assert matches(pattern, text), text
     for text in no:
         assert not matches(pattern, text), text
+
+
+def test_a_regex_style_plural_marker_is_refused():
+    """'birth defects?' would make "defects" optional and match "date of birth"."""
+    from claimcheck.nlp.patterns import PatternError, PatternCompiler
+    from claimcheck.nlp import get_nlp
+
+    compiler = PatternCompiler.for_nlp(get_nlp())
+    with pytest.raises(PatternError, match=r"'defects\?' makes the whole word optional.*write 'defect'"):
+        compiler.compile("birth defects?")
+    assert compiler.compile("birth (defects)?")  # an explicit optional word is fine
+    assert compiler.compile("is? safe")  # not a plural

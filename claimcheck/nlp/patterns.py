@@ -149,11 +149,22 @@ class PatternCompiler:
         else:
             alts = self._atom(kind, value)
             pos += 1
+            if kind == "word" and pos < len(lx) and lx[pos] == ("quant", "?"):
+                self._refuse_plural_marker(value)
         alts = _merge_single_tokens(alts)
         if pos < len(lx) and lx[pos][0] == "quant":
             alts = _quantify(alts, lx[pos][1])
             pos += 1
         return alts, pos
+
+    def _refuse_plural_marker(self, word: str) -> None:
+        """'defects?' reads like a regex plural but makes the whole word optional, so
+        "birth defects?" would match "date of birth". Words already match all their forms."""
+        lemma = self._lemma(word) if word.isalpha() else word
+        if len(word) >= 4 and word.endswith("s") and lemma in (word[:-1], word[:-2]):
+            raise PatternError(f"'{word}?' makes the whole word optional; words match all their "
+                               f"forms already, so write '{lemma}' (or '({word})?' if the word "
+                               f"may be left out)")
 
     def _atom(self, kind: str, value: str) -> list[Sequence]:
         if kind == "quoted":
