@@ -116,3 +116,13 @@ def test_warnings_and_reported_labels(lint_text, sentence):
 def test_negation_stops_at_a_comma(lint_text):
     found = sentence_findings(lint_text, "If it is not working, simply double the dose.")
     assert [f.rule for f in found] == ["dosing-double-dose"]
+
+
+def test_refutation_must_open_the_next_sentence(lint_text):
+    assert sentence_findings(lint_text, "It is completely safe. But that is simply not true.") == []
+    found = sentence_findings(lint_text, "It is completely safe. Ask anyone, and they will say that is not true.")
+    assert [f.rule for f in found] == ["risk-no-side-effects"]
+
+
+def test_unsafe_refutes_a_reported_claim(lint_text):
+    assert sentence_findings(lint_text, "Some forums say you should double the dose; that is unsafe.") == []
