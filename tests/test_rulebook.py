@@ -121,10 +121,14 @@ def test_rules_list_and_show(cli):
     assert missing.code == 2 and "no rule with id 'no-such-rule'" in missing.err
 
 
+def pack_rule_count(name: str) -> int:
+    return (ROOT / "rules" / f"{name}.yaml").read_text(encoding="utf-8").count("\n  - id: ")
+
+
 def test_rules_test_by_pack_name_or_path(cli):
     by_name = cli("rules", "test", "isotretinoin")
-    assert by_name.code == 0 and "examples of 6 rules)" in by_name.out
+    assert by_name.code == 0 and f"examples of {pack_rule_count('isotretinoin')} rules)" in by_name.out
     by_path = cli("rules", "test", str(ROOT / "rules" / "core.yaml"))
-    assert by_path.code == 0 and "examples of 14 rules)" in by_path.out
+    assert by_path.code == 0 and f"examples of {pack_rule_count('core')} rules)" in by_path.out
     unknown = cli("rules", "test", "no-such-pack")
     assert unknown.code == 2 and "no rule pack or file named: no-such-pack" in unknown.err
