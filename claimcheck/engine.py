@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView
-from .nlp.context import CONTEXT_TYPES, MarkIndex
+from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
 from .nlp.matching import regex_spans
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 
@@ -104,8 +104,9 @@ class Linter:
         severity = rule.severity
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
+        spelled = self.compiled.literals.get(rule.id)
         nearby = [] if marks is None else sorted(
-            (m for m in marks.near(cand.start, cand.end) if any(m.applies_to(s, e) for s, e in cand.targets)),
+            (m for m in marks.near(cand.start, cand.end) if _bears_on(m, cand.targets, view.doc, spelled)),
             key=lambda m: m.cue_start)
         for ctype in CONTEXT_TYPES:
             effect = policy.get(ctype, "ignore")
@@ -157,6 +158,18 @@ MAX_SENTENCE_CHARS = 600
 def _end_char(doc: Doc, end: int) -> int:
     last = doc[end - 1]
     return last.idx + len(last.text)
+
+
+def _bears_on(mark: ContextMark, targets, doc: Doc, spelled: frozenset[str] | None) -> bool:
+    """Does a context mark bear on a candidate's spans? A cue the pattern spells out is part
+    of the claim ("no side effects", "side effects are a myth"), not context for any part of
+    it; a cue inside a match that the pattern did not spell (a gap swallowed it: "acne is not
+    caused by dirt") does count."""
+    inside = [(s, e) for s, e in targets if s <= mark.cue_start and mark.cue_end <= e]
+    if inside:
+        cue = doc[mark.cue_start:mark.cue_end]
+        return spelled is not None and not any(t.lower_ in spelled or t.lemma_ in spelled for t in cue)
+    return any(mark.applies_to(s, e) for s, e in targets)
 
 
 def _sentence_excerpt(text: str, lo: int, hi: int, start: int, end: int) -> tuple[str, int]:

@@ -126,3 +126,12 @@ def test_refutation_must_open_the_next_sentence(lint_text):
 
 def test_unsafe_refutes_a_reported_claim(lint_text):
     assert sentence_findings(lint_text, "Some forums say you should double the dose; that is unsafe.") == []
+
+
+def test_a_cue_inside_a_gap_counts_a_cue_the_pattern_spells_does_not(lint_text):
+    # "(existing|old|deep) scars ...4 (disappear|...)": the gap swallowed "will not".
+    assert sentence_findings(lint_text, "Existing scars will not disappear on their own.") == []
+    assert [f.rule for f in sentence_findings(lint_text, "Existing scars will all disappear.")] == [
+        "overclaim-erases-scars"]
+    # "no" is spelled by the pattern: a claim, not a negation.
+    assert [f.text for f in sentence_findings(lint_text, "A cream with no side effects.")] == ["no side effects"]

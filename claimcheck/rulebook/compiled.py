@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 
@@ -23,6 +23,11 @@ class CompiledRulebook:
     aliases: dict[str, str]  # matcher key -> concept key whose matches it shares
     policy: dict[str, dict[str, str]]  # rule id -> context type -> effect
     scopes: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> pack and rule scope: concept groups
+    # rule id -> the words its patterns spell out (lower case); a context cue inside a match is
+    # part of the claim only when it is one of them ("no side effects"), not when a gap or a
+    # class swallowed it ("acne is not caused by dirt" for "acne ...3 caused by dirt").
+    # None: the rule has regexes, whose words are unknown, so every cue inside counts as spelled.
+    literals: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     @property
     def rules(self) -> list[Rule]:
@@ -44,18 +49,22 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
             problems.append(Problem(cdef.file, cdef.line, str(exc)))
 
     aliases: dict[str, str] = {}
+    literals: dict[str, frozenset[str] | None] = {}
 
     def add(rule: Rule, part: str, patterns: list[Located]) -> None:
         only = str(patterns[0].value).strip() if len(patterns) == 1 else ""
-        if only.startswith(CONCEPT_PREFIX) and only[1:] in rulebook.concepts:
-            aliases[key(rule.id, part)] = only  # "@isotretinoin" alone: reuse the concept's matches
-            return
         seqs = []
         for pattern in patterns:
             try:
                 seqs.extend(compiler.compile(pattern.value))  # type: ignore[arg-type]
             except PatternError as exc:
                 problems.append(Problem(rule.file, pattern.line, f"rule {rule.id}: {exc}"))
+        known = literals.get(rule.id, frozenset())
+        if known is not None:
+            literals[rule.id] = known | _spelled_words(seqs)
+        if only.startswith(CONCEPT_PREFIX) and only[1:] in rulebook.concepts:
+            aliases[key(rule.id, part)] = only  # "@isotretinoin" alone: reuse the concept's matches
+            return
         if seqs:
             matcher.add(key(rule.id, part), seqs)
 
@@ -65,6 +74,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
         for rule in pack.rules:
             for part, patterns in rule.spec.items():
                 if part == "regex":
+                    literals[rule.id] = None
                     for pattern in patterns:
                         try:
                             regexes.append((re.compile(str(pattern.value)), key(rule.id, "regex")))
@@ -82,7 +92,20 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
             }
     if problems:
         raise RulebookError(problems)
-    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, _scope_checks(rulebook))
+    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, _scope_checks(rulebook), literals)
+
+
+def _spelled_words(seqs) -> frozenset[str]:
+    words: set[str] = set()
+    for seq in seqs:
+        for token in seq:
+            for attr in ("LEMMA", "LOWER", "ORTH"):
+                value = token.get(attr)
+                if isinstance(value, dict):
+                    words.update(str(v).lower() for v in value.get("IN", ()))
+                elif value is not None:
+                    words.add(str(value).lower())
+    return frozenset(words)
 
 
 def _scope_checks(rulebook: Rulebook) -> dict[str, tuple[tuple[str, ...], ...]]:
