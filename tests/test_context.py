@@ -135,3 +135,24 @@ def test_a_cue_inside_a_gap_counts_a_cue_the_pattern_spells_does_not(lint_text):
         "overclaim-erases-scars"]
     # "no" is spelled by the pattern: a claim, not a negation.
     assert [f.text for f in sentence_findings(lint_text, "A cream with no side effects.")] == ["no side effects"]
+
+
+def test_curly_apostrophe_negates(lint_text):
+    assert sentence_findings(lint_text, "But it doesn’t work for everyone.") == []
+
+
+def test_said_goodbye_is_not_reported_speech_and_a_late_never_does_not_refute(lint_text):
+    (f,) = sentence_findings(lint_text, "Say goodbye to spots because isotretinoin permanently cures acne.")
+    assert (f.rule, str(f.severity)) == ("overclaim-permanent-effect", "major")
+    text = ("I tell my friends it is the holy grail. "
+            "It even cleared my back, which my doctor said would never happen.")
+    assert "sensational-hype" in [f.rule for f in sentence_findings(lint_text, text)]
+
+
+def test_a_question_answered_no_is_refuted(lint_text):
+    assert sentence_findings(lint_text, "Is zinc a miracle cure for colds? No. It may shorten them a little.") == []
+
+
+def test_added_that_reports_speech(lint_text):
+    (f,) = sentence_findings(lint_text, "Dr Smith added that the side effects are negligible.")
+    assert str(f.severity) == "minor" and f.context[0].type == "reported"

@@ -106,6 +106,7 @@ class ContextMarker:
         follow = data.get("refuted_by_next_sentence") or {}
         self.refutable = frozenset(follow.get("claims", ()))
         self.refuting = frozenset(follow.get("next", ()))
+        self.refuting_within = int(follow.get("within", 6))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
         if pseudo:
             self.matcher.add("pseudo", pseudo)
@@ -138,7 +139,12 @@ class ContextMarker:
 
     def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:
         """A reported claim whose next sentence negates, refutes or warns is refuted there."""
-        refuting = {_sentence_index(sents, m.cue_start) for m in marks if m.type in self.refuting}
+        refuting = set()
+        for m in marks:
+            if m.type in self.refuting:
+                si = _sentence_index(sents, m.cue_start)
+                if m.cue_start - sents[si][0] < self.refuting_within:
+                    refuting.add(si)
         return [
             ContextMark("refuted", f"{m.cue} (refuted in the next sentence)", m.cue_start, m.cue_end,
                         m.scope_start, m.scope_end)
