@@ -15,6 +15,7 @@ from .kinds import KINDS, Candidate, MatchView
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
 from .nlp.matching import regex_spans
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
+from .rulebook.compiled import in_scope
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Linter:
         marks = MarkIndex(doc._.claimcheck_context or [])
         out: list[Finding] = []
         for rule in [only] if only else self._rules:
-            if not all(any(c in mentioned for c in group) for group in self.compiled.scopes[rule.id]):
+            if not in_scope(self.compiled.scopes[rule.id], mentioned):
                 continue
             kind = KINDS[rule.kind]
             seen: set[tuple[int, int]] = set()
@@ -87,6 +88,11 @@ class Linter:
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for match_id, start, end in self.compiled.matcher(doc):
             spans[strings[match_id]].append((start, end))
+        mentioned = {k[len(CONCEPT_PREFIX):] for k in spans if k.startswith(CONCEPT_PREFIX)}
+        for scope, matcher in self.compiled.scoped:
+            if in_scope(scope, mentioned):
+                for match_id, start, end in matcher(doc):
+                    spans[strings[match_id]].append((start, end))
         for alias, concept in self.compiled.aliases.items():
             if concept in spans:
                 spans[alias] = spans[concept]

@@ -11,6 +11,7 @@ import itertools
 import re
 from typing import Iterator
 
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -22,9 +23,14 @@ MAX_PHRASES_PER_PATTERN = 64
 
 
 class TokenMatcher:
+    """Matches compiled sequences. General sequences go to one spaCy Matcher per key, each
+    with the words one of which must occur in a document for the key to match at all
+    (its anchors): spaCy tries every pattern at every token, so a key whose anchors are
+    absent, the usual case, is skipped instead of costing its patterns times the tokens."""
+
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        self.matcher = Matcher(vocab)
+        self.general: list[tuple[frozenset[int] | None, Matcher]] = []
         self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
@@ -38,14 +44,36 @@ class TokenMatcher:
             attr, word_lists = spelled
             phrases[attr].extend(self._phrase_doc(attr, words) for words in word_lists)
         if general:
-            self.matcher.add(key, _spell_out_first_set(general))
+            matcher = Matcher(self.vocab)
+            matcher.add(key, _spell_out_first_set(general))
+            self.general.append((self._anchors(general), matcher))
         for attr, docs in phrases.items():
             if docs:
                 self.phrases[attr].add(key, docs)
 
+    def _anchors(self, seqs: list[Sequence]) -> frozenset[int] | None:
+        """Hashes of words of which a document must contain one for any sequence to match:
+        per sequence, the values of one required literal token, the one whose shortest word
+        is longest (long words are rare: "antibiotic" rather than "take"); None when a
+        sequence has no required literal token."""
+        words: set[int] = set()
+        for seq in seqs:
+            choices = [_literal_values(t) for t in seq if "OP" not in t]
+            choices = [c for c in choices if c]
+            if not choices:
+                return None
+            rarest = max(choices, key=lambda values: min(len(v) for v in values))
+            words.update(self.vocab.strings.add(v) for v in rarest)
+        return frozenset(words)
+
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(match_id, start, end) triples from every matcher."""
-        found = list(self.matcher(doc)) if len(self.matcher) else []
+        found: list[tuple[int, int, int]] = []
+        if self.general:
+            present = _word_hashes(doc)
+            for anchors, matcher in self.general:
+                if anchors is None or not anchors.isdisjoint(present):
+                    found.extend(matcher(doc))
         for phrase_matcher in self.phrases.values():
             if len(phrase_matcher):
                 found.extend(phrase_matcher(doc))
@@ -55,6 +83,24 @@ class TokenMatcher:
         if attr == "LEMMA":
             return Doc(self.vocab, words=words, lemmas=words)
         return Doc(self.vocab, words=words)
+
+
+def _literal_values(token: dict) -> list[str]:
+    """The words a token spec accepts, if it is one LEMMA / LOWER / ORTH attribute."""
+    rest = {k: v for k, v in token.items() if k != "OP"}
+    if len(rest) != 1:
+        return []
+    (name, value), = rest.items()
+    if name not in PHRASE_ATTRS:
+        return []
+    if isinstance(value, dict):
+        return [str(v) for v in value.get("IN", ())] if set(value) == {"IN"} else []
+    return [str(value)]
+
+
+def _word_hashes(doc: Doc) -> set[int]:
+    """Every LOWER, LEMMA and ORTH of the document, as string hashes."""
+    return set(doc.to_array([LOWER, LEMMA, ORTH]).ravel().tolist())
 
 
 def _as_phrases(seq: Sequence) -> tuple[str, list[list[str]]] | None:

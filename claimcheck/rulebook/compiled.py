@@ -28,6 +28,9 @@ class CompiledRulebook:
     # class swallowed it ("acne is not caused by dirt" for "acne ...3 caused by dirt").
     # None: the rule has regexes, whose words are unknown, so every cue inside counts as spelled.
     literals: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # Patterns of rules that apply only to documents mentioning some concepts (a drug pack),
+    # one matcher per scope, run only on documents in that scope: most pages never pay for them.
+    scoped: list[tuple[tuple[tuple[str, ...], ...], TokenMatcher]] = field(default_factory=list)
 
     @property
     def rules(self) -> list[Rule]:
@@ -50,6 +53,8 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
 
     aliases: dict[str, str] = {}
     literals: dict[str, frozenset[str] | None] = {}
+    scopes = _scope_checks(rulebook)
+    scoped: dict[tuple[tuple[str, ...], ...], TokenMatcher] = {}
 
     def add(rule: Rule, part: str, patterns: list[Located]) -> None:
         only = str(patterns[0].value).strip() if len(patterns) == 1 else ""
@@ -66,7 +71,9 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
             aliases[key(rule.id, part)] = only  # "@isotretinoin" alone: reuse the concept's matches
             return
         if seqs:
-            matcher.add(key(rule.id, part), seqs)
+            scope = scopes[rule.id]
+            target = scoped.setdefault(scope, TokenMatcher(nlp.vocab)) if scope else matcher
+            target.add(key(rule.id, part), seqs)
 
     policy_data = default_policy()
     policy: dict[str, dict[str, str]] = {}
@@ -92,7 +99,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
             }
     if problems:
         raise RulebookError(problems)
-    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, _scope_checks(rulebook), literals)
+    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, scopes, literals, list(scoped.items()))
 
 
 def _spelled_words(seqs) -> frozenset[str]:
@@ -106,6 +113,11 @@ def _spelled_words(seqs) -> frozenset[str]:
                 elif value is not None:
                     words.add(str(value).lower())
     return frozenset(words)
+
+
+def in_scope(scope: tuple[tuple[str, ...], ...], mentioned: set[str]) -> bool:
+    """Does a document mentioning these concepts satisfy the scope (one concept per group)?"""
+    return all(any(c in mentioned for c in group) for group in scope)
 
 
 def _scope_checks(rulebook: Rulebook) -> dict[str, tuple[tuple[str, ...], ...]]:
