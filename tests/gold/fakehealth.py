@@ -55,7 +55,7 @@ def sample(path: Path = DUMP, size: int = SAMPLE_SIZE, seed: int = SEED) -> list
 
 
 def key(doc: str, rule: str, sentence: str) -> tuple[str, str, str]:
-    return doc, rule, " ".join(sentence.split())[:SENTENCE_KEY]
+    return doc, rule, " ".join(sentence.split())[:SENTENCE_KEY].rstrip()
 
 
 def read_review(path: Path = REVIEW) -> dict[tuple[str, str, str], Reviewed]:
