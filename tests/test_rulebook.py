@@ -132,3 +132,11 @@ def test_rules_test_by_pack_name_or_path(cli):
     assert by_path.code == 0 and f"examples of {pack_rule_count('core')} rules)" in by_path.out
     unknown = cli("rules", "test", "no-such-pack")
     assert unknown.code == 2 and "no rule pack or file named: no-such-pack" in unknown.err
+
+
+def test_every_bundled_rule_has_a_reference_and_two_examples_each_way(linter):
+    thin = [(r.id, sum(e.fires for e in r.examples), sum(not e.fires for e in r.examples), len(r.references))
+            for r in linter.compiled.rules]
+    assert [t for t in thin if t[1] < 2 or t[2] < 2 or t[3] < 1] == []
+    packs = {r.pack for r in linter.compiled.rules}
+    assert {"core", "isotretinoin", "glp1", "finasteride"} <= packs
