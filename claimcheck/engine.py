@@ -65,7 +65,7 @@ class Linter:
     def findings(self, document: Document, doc: Doc, only: Rule | None = None) -> list[Finding]:
         """All findings of the active rules (or of one rule) in a document already parsed."""
         view = self._view(document, doc)
-        mentioned = {k[len(CONCEPT_PREFIX):] for k in view.spans if k.startswith(CONCEPT_PREFIX)}
+        mentioned = _mentioned(view.spans)
         marks = MarkIndex(doc._.claimcheck_context or [])
         out: list[Finding] = []
         for rule in [only] if only else self._rules:
@@ -88,7 +88,7 @@ class Linter:
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for match_id, start, end in self.compiled.matcher(doc):
             spans[strings[match_id]].append((start, end))
-        mentioned = {k[len(CONCEPT_PREFIX):] for k in spans if k.startswith(CONCEPT_PREFIX)}
+        mentioned = _mentioned(spans)
         for scope, matcher in self.compiled.scoped:
             if in_scope(scope, mentioned):
                 for match_id, start, end in matcher(doc):
@@ -166,13 +166,17 @@ def _end_char(doc: Doc, end: int) -> int:
     return last.idx + len(last.text)
 
 
+def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:
+    """The concepts a document mentions, from its matches."""
+    return {k[len(CONCEPT_PREFIX):] for k in spans if k.startswith(CONCEPT_PREFIX)}
+
+
 def _bears_on(mark: ContextMark, targets, doc: Doc, spelled: frozenset[str] | None) -> bool:
     """Does a context mark bear on a candidate's spans? A cue the pattern spells out is part
     of the claim ("no side effects", "side effects are a myth"), not context for any part of
     it; a cue inside a match that the pattern did not spell (a gap swallowed it: "acne is not
     caused by dirt") does count."""
-    inside = [(s, e) for s, e in targets if s <= mark.cue_start and mark.cue_end <= e]
-    if inside:
+    if any(s <= mark.cue_start and mark.cue_end <= e for s, e in targets):
         cue = doc[mark.cue_start:mark.cue_end]
         return spelled is not None and not any(t.lower_ in spelled or t.lemma_ in spelled for t in cue)
     return any(mark.applies_to(s, e) for s, e in targets)

@@ -16,12 +16,19 @@ def _row(name: str, c: Counts) -> str:
     return (f"{name:<44} {c.tp:>4} {c.fp:>4} {c.fn:>4} {c.precision:>10.2f} {c.recall:>7.2f} {c.f1:>6.2f}")
 
 
+def _line_col(gold: Gold, offset: int, index: dict[str, LineIndex]) -> tuple[int, int]:
+    """Line and column of a source offset, one LineIndex per document."""
+    path = str(gold.document_path)
+    if path not in index:
+        index[path] = LineIndex(gold.document.source)
+    return index[path].line_col(offset)
+
+
 def _where(gold: Gold, offset: int | None, index: dict[str, LineIndex]) -> str:
     path = str(gold.document_path)
     if offset is None:
         return f"{path} ({gold.sidecar})"
-    lines = index.setdefault(path, LineIndex(gold.document.source))
-    line, col = lines.line_col(offset)
+    line, col = _line_col(gold, offset, index)
     return f"{path}:{line}:{col}"
 
 
@@ -77,11 +84,13 @@ def render_text(ev: Evaluation, out: TextIO) -> None:
 
 
 def render_json(ev: Evaluation, out: TextIO) -> None:
+    index: dict[str, LineIndex] = {}
+
     def expectation(gold: Gold, e: Expectation) -> dict:
         data = {"document": str(gold.document_path), "rule": e.rule, "category": e.category,
                 "severity": str(e.severity) if e.severity else None, "text": e.text}
         if e.spans:
-            data["line"], data["column"] = LineIndex(gold.document.source).line_col(e.spans[0][0])
+            data["line"], data["column"] = _line_col(gold, e.spans[0][0], index)
         return data
 
     def finding(gold: Gold, f: Finding) -> dict:

@@ -58,8 +58,7 @@ class TokenMatcher:
         sequence has no required literal token."""
         words: set[int] = set()
         for seq in seqs:
-            choices = [_literal_values(t) for t in seq if "OP" not in t]
-            choices = [c for c in choices if c]
+            choices = [w[1] for t in seq if "OP" not in t and (w := literal_words(t)) and w[1]]
             if not choices:
                 return None
             rarest = max(choices, key=lambda values: min(len(v) for v in values))
@@ -85,17 +84,18 @@ class TokenMatcher:
         return Doc(self.vocab, words=words)
 
 
-def _literal_values(token: dict) -> list[str]:
-    """The words a token spec accepts, if it is one LEMMA / LOWER / ORTH attribute."""
+def literal_words(token: dict) -> tuple[str, list[str]] | None:
+    """(attribute, words) of a token spec that accepts plain words on one LEMMA / LOWER /
+    ORTH attribute (a value or a set of values), whatever its OP; None for anything else."""
     rest = {k: v for k, v in token.items() if k != "OP"}
     if len(rest) != 1:
-        return []
+        return None
     (name, value), = rest.items()
     if name not in PHRASE_ATTRS:
-        return []
+        return None
     if isinstance(value, dict):
-        return [str(v) for v in value.get("IN", ())] if set(value) == {"IN"} else []
-    return [str(value)]
+        return (name, [str(v) for v in value["IN"]]) if set(value) == {"IN"} else None
+    return name, [str(value)]
 
 
 def _word_hashes(doc: Doc) -> set[int]:
@@ -109,19 +109,11 @@ def _as_phrases(seq: Sequence) -> tuple[str, list[list[str]]] | None:
     choices: list[list[str | None]] = []
     for token in seq:
         op = token.get("OP")
-        rest = {k: v for k, v in token.items() if k != "OP"}
-        if op not in (None, "?") or len(rest) != 1:
+        words = literal_words(token)
+        if op not in (None, "?") or words is None or (attr and words[0] != attr):
             return None
-        (name, value), = rest.items()
-        if name not in PHRASE_ATTRS or (attr and name != attr):
-            return None
-        attr = name
-        if isinstance(value, dict):
-            if set(value) != {"IN"}:
-                return None
-            values: list[str | None] = list(value["IN"])
-        else:
-            values = [value]
+        attr = words[0]
+        values: list[str | None] = list(words[1])
         choices.append(values + [None] if op == "?" else values)
     total = 1
     for c in choices:

@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from ..kinds.base import key
 from ..nlp.context import default_policy
-from ..nlp.matching import TokenMatcher
+from ..nlp.matching import TokenMatcher, literal_words
 from ..nlp.patterns import PatternCompiler, PatternError
 from .model import Located, Problem, Rule, Rulebook, RulebookError
 
@@ -45,11 +45,15 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
     regexes: list[tuple[re.Pattern, str]] = []
     problems: list[Problem] = []
 
+    concept_words: dict[str, frozenset[str]] = {}
     for name, cdef in rulebook.concepts.items():
         try:
-            matcher.add(CONCEPT_PREFIX + name, compiler.compile(CONCEPT_PREFIX + name))
+            seqs = compiler.compile(CONCEPT_PREFIX + name)
         except PatternError as exc:
             problems.append(Problem(cdef.file, cdef.line, str(exc)))
+            continue
+        matcher.add(CONCEPT_PREFIX + name, seqs)
+        concept_words[CONCEPT_PREFIX + name] = _spelled_words(seqs)
 
     aliases: dict[str, str] = {}
     literals: dict[str, frozenset[str] | None] = {}
@@ -58,18 +62,20 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
 
     def add(rule: Rule, part: str, patterns: list[Located]) -> None:
         only = str(patterns[0].value).strip() if len(patterns) == 1 else ""
+        known = literals.get(rule.id, frozenset())
+        if only.startswith(CONCEPT_PREFIX) and only[1:] in rulebook.concepts:
+            aliases[key(rule.id, part)] = only  # "@isotretinoin" alone: reuse the concept's matches
+            if known is not None:
+                literals[rule.id] = known | concept_words.get(only, frozenset())
+            return
         seqs = []
         for pattern in patterns:
             try:
                 seqs.extend(compiler.compile(pattern.value))  # type: ignore[arg-type]
             except PatternError as exc:
                 problems.append(Problem(rule.file, pattern.line, f"rule {rule.id}: {exc}"))
-        known = literals.get(rule.id, frozenset())
         if known is not None:
             literals[rule.id] = known | _spelled_words(seqs)
-        if only.startswith(CONCEPT_PREFIX) and only[1:] in rulebook.concepts:
-            aliases[key(rule.id, part)] = only  # "@isotretinoin" alone: reuse the concept's matches
-            return
         if seqs:
             scope = scopes[rule.id]
             target = scoped.setdefault(scope, TokenMatcher(nlp.vocab)) if scope else matcher
@@ -103,16 +109,8 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
 
 
 def _spelled_words(seqs) -> frozenset[str]:
-    words: set[str] = set()
-    for seq in seqs:
-        for token in seq:
-            for attr in ("LEMMA", "LOWER", "ORTH"):
-                value = token.get(attr)
-                if isinstance(value, dict):
-                    words.update(str(v).lower() for v in value.get("IN", ()))
-                elif value is not None:
-                    words.add(str(value).lower())
-    return frozenset(words)
+    return frozenset(w.lower() for seq in seqs for token in seq
+                     for w in (literal_words(token) or ("", []))[1])
 
 
 def in_scope(scope: tuple[tuple[str, ...], ...], mentioned: set[str]) -> bool:

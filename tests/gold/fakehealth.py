@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"precision (major and critical): {true / len(judged):.2f}")
     for doc, f, r in false_alarms:
         print(f"  false alarm {doc}:{f.position.line}:{f.position.column}: {f.rule} \"{f.text}\" - {r.why}")
-    stale = [r for k, r in review.items() if k not in seen and (args.all or r.doc in {x["id"] for x in records})]
+    linted = {rec["id"] for rec in records}
+    stale = [r for k, r in review.items() if k not in seen and r.doc in linted]
     if stale:
         print(f"reviewed but no longer reported: {len(stale)} "
               f"({sum(r.verdict for r in stale)} of them true findings)")
