@@ -9,13 +9,14 @@ import click
 
 from . import __version__
 from .api import build_linter
-from .documents import DocumentError, read_document, text_document
-from .documents.text import decode_bytes
-from .engine import Linter, Selection
-from .findings import CATEGORIES, SEVERITY_NAMES, FileResult, Severity
-from .inputs import expand
+from .config import ConfigError, describe
+from .documents.encoding import ERROR_MODES, check_encoding
+from .documents.html import HTML_MODES
+from .engine import Linter
+from .findings import SEVERITY_NAMES, FileResult
 from .report import FORMATS
 from .rulebook import RulebookError
+from .session import LintSession, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -30,13 +31,17 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _rulebook_failed(exc: RulebookError) -> None:
+    for problem in exc.problems:
+        click.echo(f"claimcheck: rulebook error: {problem}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
 def _load(rules: tuple[Path, ...], no_default_rules: bool, check_examples: bool = True) -> Linter:
     try:
         return build_linter(rules, not no_default_rules, check_examples=check_examples)
     except RulebookError as exc:
-        for problem in exc.problems:
-            click.echo(f"claimcheck: rulebook error: {problem}", err=True)
-        sys.exit(EXIT_ERROR)
+        _rulebook_failed(exc)
 
 
 def _inside(path: Path, directory: Path) -> bool:
@@ -67,18 +72,39 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice([*SEVERITY_NAMES, "never"]), default="major", show_default=True,
-              help="Exit 1 when a finding has this severity or worse.")
-@click.option("--min-severity", type=click.Choice(SEVERITY_NAMES), default="info", show_default=True,
-              help="Show only findings of this severity or worse (score and exit code count all).")
+@click.option("--fail-on", type=click.Choice([*SEVERITY_NAMES, "never"]),
+              help="Exit 1 when a finding has this severity or worse.  [default: major]")
+@click.option("--min-severity", type=click.Choice(SEVERITY_NAMES),
+              help="Show only findings of this severity or worse (score and exit code count all).  [default: info]")
 @click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable).")
 @rules_option
 @no_default_option
-@click.option("--stdin-filename", help="Name to report for standard input ('-').")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this configuration file for every path instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--html-mode", type=click.Choice(HTML_MODES),
+              help="HTML: the main content only, or all visible text.  [default: main]")
+@click.option("--encoding", help="Decode files with this encoding (default: BOM, else UTF-8).")
+@click.option("--encoding-errors", type=click.Choice(ERROR_MODES),
+              help="Undecodable bytes: an error for that file, or replaced with U+FFFD.  [default: strict]")
+@click.option("--text-field", help="JSONL: the field holding each record's text.  [default: text]")
+@click.option("--id-field", help="JSONL: the field naming each record.  [default: id, else url]")
+@click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable; replaces the configuration's).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]")
+@click.option("--show-suppressed", is_flag=True, help="Also show findings silenced by suppression comments, with their reasons.")
+@click.option("--warn-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing.")
+@click.option("--stdin-filename", help="Name to report for standard input ('-'); its suffix picks the reader.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_rules, stdin_filename, color):
+def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_rules, config_file, isolated,
+         html_mode, encoding, encoding_errors, text_field, id_field, exclude, respect_gitignore,
+         show_suppressed, warn_unused_suppressions, stdin_filename, color):
     """Check PATHS (files, directories, or - for standard input) for problematic health claims.
+
+    Reads plain text, Markdown, HTML, JSONL and WARC files (each optionally gzipped).
+    Settings come from the closest claimcheck.toml or [tool.claimcheck] in pyproject.toml
+    above each file; flags override them (see 'claimcheck config PATH').
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage,
     configuration, rulebook or input error.
@@ -87,46 +113,63 @@ def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_ru
         _fail("no paths given (use '-' to read standard input)")
     if stdin_filename and "-" not in paths:
         _fail("--stdin-filename only applies when a path is '-'")
-    selection = Selection(_names(select), _names(ignore))
-    linter = _load(rules, no_default_rules)
-    known = {r.id for r in linter.rules} | set(CATEGORIES)
-    for option, names in (("--select", selection.select), ("--ignore", selection.ignore)):
-        unknown = sorted(names - known)
-        if unknown:
-            _fail(f"{option}: unknown rule id or category: {', '.join(unknown)}")
-    linter = Linter(linter.compiled, linter.nlp, selection)
-
-    shown = Severity.parse(min_severity)
-    results: list[FileResult] = []
-    worst: Severity | None = None
-    hidden = 0
-    for item in expand(list(paths), stdin_filename):
-        if item.error:
-            results.append(FileResult(item.display, error=item.error))
-            continue
+    if encoding:
         try:
-            if item.path is None:
-                document = text_document(decode_bytes(sys.stdin.buffer.read(), item.display),
-                                         item.display)
-            else:
-                document = read_document(item.path, item.display)
-        except DocumentError as exc:
-            results.append(FileResult(item.display, error=exc.reason))
-            continue
-        findings = linter.lint(document)
-        if findings:
-            top = max(f.severity for f in findings)
-            worst = top if worst is None else max(worst, top)
-        result = FileResult.of(item.display, findings, shown)
-        hidden += len(findings) - len(result.findings)
-        results.append(result)
+            check_encoding(encoding)
+        except ValueError as exc:
+            _fail(f"--encoding: {exc}")
+    given = {
+        "fail-on": fail_on, "min-severity": min_severity,
+        "select": _names(select) if select else None, "ignore": _names(ignore) if ignore else None,
+        "rules": tuple(p.absolute() for p in rules) if rules else None,
+        "html-mode": html_mode, "encoding": encoding, "encoding-errors": encoding_errors,
+        "text-field": text_field, "id-field": id_field,
+        "exclude": tuple(exclude) if exclude else None, "respect-gitignore": respect_gitignore,
+    }
+    session = LintSession({k: v for k, v in given.items() if v is not None}, not no_default_rules,
+                          config_file, isolated)
+    if config_file is not None:
+        _config_or_fail(session, None)
+    results: list[FileResult] = []
+    try:
+        for item in session.inputs(list(paths), stdin_filename):
+            results.extend(session.results(item))
+    except RulebookError as exc:
+        _rulebook_failed(exc)
+    except UsageError as exc:
+        _fail(str(exc))
 
-    FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), hidden=hidden)
+    FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), show_suppressed=show_suppressed,
+                        warn_unused=warn_unused_suppressions)
     if any(r.error for r in results):
         sys.exit(EXIT_ERROR)
-    if fail_on != "never" and worst is not None and worst >= Severity.parse(fail_on):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
+    sys.exit(EXIT_FINDINGS if any(r.failing for r in results) else EXIT_OK)
+
+
+@main.command("config")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Show this configuration file's settings instead of the one found for PATH.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+def config_command(path, config_file, isolated):
+    """Print the effective configuration for PATH (default: the working directory), saying
+    which file each value came from. Exit 2 when the configuration is invalid."""
+    session = LintSession({}, True, config_file, isolated)
+    config = _config_or_fail(session, path)
+    try:
+        session.linter_for(config, config.settings_for(path))
+    except RulebookError as exc:
+        _rulebook_failed(exc)
+    except ConfigError as exc:
+        _fail(f"configuration error: {exc}")
+    click.echo(describe(config.settings_for(path)))
+
+
+def _config_or_fail(session: LintSession, path: Path | None):
+    try:
+        return session.config_for(path)
+    except ConfigError as exc:
+        _fail(f"configuration error: {exc}")
 
 
 @main.command("eval")

@@ -10,22 +10,27 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .documents import Document
-from .findings import SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
+from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
 from .nlp.matching import regex_spans
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .rulebook.compiled import in_scope
+from .suppressions import Checked, apply_suppressions
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which rules run: --select / --ignore by rule id or category (empty select = all)."""
+    """Which rules run: --select / --ignore by rule id or category (empty select = all), and
+    the packs configuration enables (None = every pack)."""
 
     select: frozenset[str] = field(default_factory=frozenset)
     ignore: frozenset[str] = field(default_factory=frozenset)
+    packs: frozenset[str] | None = None
 
     def allows(self, rule: Rule) -> bool:
+        if self.packs is not None and rule.pack not in self.packs:
+            return False
         names = {rule.id, rule.category}
         if self.select and not names & self.select:
             return False
@@ -35,20 +40,37 @@ class Selection:
 class Linter:
     """Lints Documents with one compiled rulebook and the process-wide pipeline."""
 
-    def __init__(self, compiled: CompiledRulebook, nlp: Language, selection: Selection | None = None):
+    def __init__(self, compiled: CompiledRulebook, nlp: Language, selection: Selection | None = None,
+                 severities: dict[str, Severity] | None = None):
         self.compiled = compiled
         self.nlp = nlp
         self.selection = selection or Selection()
+        self.severities = dict(severities or {})  # rule id -> base severity, from configuration
         self._rules = [r for r in compiled.rules if self.selection.allows(r)]
+        self._known = frozenset({r.id for r in compiled.rules} | {r.category for r in compiled.rules}
+                                | set(CATEGORIES))
+
+    def configured(self, selection: Selection | None = None,
+                   severities: dict[str, Severity] | None = None) -> "Linter":
+        """The same rulebook and pipeline with another selection and severity overrides."""
+        return Linter(self.compiled, self.nlp, selection, severities)
 
     @property
     def rules(self) -> list[Rule]:
         return list(self._rules)
 
     def lint(self, document: Document) -> list[Finding]:
-        return self.findings(document, self.nlp(document.text))
+        """The findings of a document that its suppression comments leave reported."""
+        return self.check(document).findings
 
-    def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, list[Finding]]]:
+    def check(self, document: Document) -> Checked:
+        """Findings, suppressed findings and unused suppression comments of a document."""
+        return self.suppress(document, self.findings(document, self.nlp(document.text)))
+
+    def suppress(self, document: Document, findings: list[Finding]) -> Checked:
+        return apply_suppressions(findings, document.directives, self._known)
+
+    def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, Checked]]:
         """Lint a stream of documents, letting spaCy batch the tokenizing."""
         docs_in = iter(documents)
         pending: deque[Document] = deque()
@@ -60,7 +82,7 @@ class Linter:
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
             document = pending.popleft()
-            yield document, self.findings(document, doc)
+            yield document, self.suppress(document, self.findings(document, doc))
 
     def findings(self, document: Document, doc: Doc, only: Rule | None = None) -> list[Finding]:
         """All findings of the active rules (or of one rule) in a document already parsed."""
@@ -107,7 +129,7 @@ class Linter:
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
                  marks: MarkIndex | None) -> Finding | None:
-        severity = rule.severity
+        severity = self.severities.get(rule.id, rule.severity)
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
         spelled = self.compiled.literals.get(rule.id)
@@ -134,8 +156,6 @@ class Linter:
         start_char = doc[cand.start].idx
         last = doc[cand.end - 1]
         end_char = last.idx + len(last.text)
-        line, col = document.line_col(start_char)
-        end_line, end_col = document.line_col(end_char)
         s_start, s_end = view.sents[view.sentence_index(cand.start)]
         sentence, sentence_char0 = _sentence_excerpt(document.text, doc[s_start].idx,
                                                      _end_char(doc, s_end), start_char, end_char)
@@ -145,8 +165,7 @@ class Linter:
             category=rule.category,
             severity=severity,
             message=rule.message,
-            position=Position(line, col, end_line, end_col,
-                              document.source_offset(start_char), document.source_offset(end_char)),
+            position=_position(document, start_char, end_char),
             text=text,
             sentence=sentence,
             sentence_span=(start_char - sentence_char0, end_char - sentence_char0),
@@ -155,10 +174,23 @@ class Linter:
             context=tuple(effects),
             scope=KINDS[rule.kind].SCOPE,
             pack=rule.pack,
+            prose_start=start_char,
         )
 
 
 MAX_SENTENCE_CHARS = 600
+
+
+UNLOCATED = "the matched text could not be located in the source (the extracted text differs from the markup there)"
+
+
+def _position(document: Document, start: int, end: int) -> Position:
+    span = document.source_span(start, end)
+    if span is None:
+        return Position.nowhere(UNLOCATED)
+    line, col = document.line_col_of_source(span[0])
+    end_line, end_col = document.line_col_of_source(span[1])
+    return Position(line, col, end_line, end_col, span[0], span[1])
 
 
 def _end_char(doc: Doc, end: int) -> int:

@@ -80,14 +80,34 @@ class ContextEffect:
 
 @dataclass(frozen=True)
 class Position:
-    """1-based line and column (Unicode code points), end exclusive, plus 0-based offsets."""
+    """1-based line and column (Unicode code points) in the source, end exclusive, plus 0-based
+    source offsets. When the matched text has no known place in the source (an HTML
+    extractor's text that differs from the page) every field is None and ``unlocated`` says why.
+    """
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    start: int
-    end: int
+    line: int | None
+    column: int | None
+    end_line: int | None
+    end_column: int | None
+    start: int | None
+    end: int | None
+    unlocated: str | None = None
+
+    @classmethod
+    def nowhere(cls, reason: str) -> "Position":
+        return cls(None, None, None, None, None, None, reason)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding is not reported: the suppression comment that silenced it."""
+
+    reason: str | None
+    line: int  # where the comment is
+    comment: str
+
+    def to_dict(self) -> dict:
+        return {"reason": self.reason, "line": self.line, "comment": self.comment}
 
 
 @dataclass(frozen=True)
@@ -106,8 +126,11 @@ class Finding:
     pack: str = ""
     sentence_span: tuple[int, int] = (0, 0)  # where ``text`` sits inside ``sentence``
 
+    prose_start: int = 0  # where ``text`` starts in the Document's prose (orders findings)
+    suppression: Suppression | None = None
+
     def sort_key(self) -> tuple:
-        return (self.position.start, self.position.end, self.rule)
+        return (self.prose_start, self.rule)
 
     def to_dict(self) -> dict:
         p = self.position
@@ -122,6 +145,7 @@ class Finding:
             "end_column": p.end_column,
             "start": p.start,
             "end": p.end,
+            **({"unlocated": p.unlocated} if p.unlocated else {}),
             "text": self.text,
             "sentence": self.sentence,
             "suggestion": self.suggestion.to_dict() if self.suggestion else None,
@@ -130,6 +154,7 @@ class Finding:
             "sentence_span": list(self.sentence_span),
             "scope": self.scope,
             "pack": self.pack,
+            **({"suppressed": self.suppression.to_dict()} if self.suppression else {}),
         }
 
 
@@ -146,9 +171,13 @@ GRADE_FLOORS: tuple[tuple[int, str], ...] = ((90, "A"), (80, "B"), (70, "C"), (6
 
 @dataclass
 class FileResult:
-    """What linting one input gave: its findings, or the one-line error that stopped it.
+    """What checking one document gave: its findings, or the one-line error that stopped it.
 
-    ``findings`` are those to show; the score and grade count every finding, shown or not.
+    ``path`` names the document as reports show it (``file`` or ``file[record]`` for a record
+    of a JSONL or WARC file). ``findings`` are those to show; the score and grade count every
+    reported finding, shown or not. ``suppressed`` holds findings silenced by comments (shown
+    only when asked), ``unused`` the suppression comments that silenced nothing, ``skipped`` why
+    an input is not a document at all (an image in a web archive): not an error.
     """
 
     path: str
@@ -156,11 +185,27 @@ class FileResult:
     error: str | None = None
     score: int | None = None
     grade: str | None = None
+    suppressed: list[Finding] = field(default_factory=list)
+    unused: list = field(default_factory=list)  # UnusedSuppression
+    skipped: str | None = None
+    record: str | None = None
+    url: str | None = None
+    fail_on: Severity | None = None  # this document's fail-on (configuration may vary it)
+    worst: Severity | None = None  # the most serious reported finding, shown or not
+    hidden: int = 0  # reported findings below the severity shown
+
+    @property
+    def failing(self) -> bool:
+        """Does this document fail the gate: a reported finding at or above its fail-on?"""
+        return self.fail_on is not None and self.worst is not None and self.worst >= self.fail_on
 
     @classmethod
-    def of(cls, path: str, findings: list[Finding], shown: Severity = Severity.INFO) -> "FileResult":
+    def of(cls, path: str, findings: list[Finding], shown: Severity = Severity.INFO, **extra) -> "FileResult":
         value = score(findings)
-        return cls(path, [f for f in findings if f.severity >= shown], None, value, grade(value))
+        visible = [f for f in findings if f.severity >= shown]
+        return cls(path, visible, None, value, grade(value),
+                   worst=max((f.severity for f in findings), default=None),
+                   hidden=len(findings) - len(visible), **extra)
 
 
 def score(findings: list[Finding]) -> int:

@@ -50,7 +50,8 @@ def test_json_contract(cli, files):
     assert f["suggestion"]["replacement"] == "long-term remission" and f["suggestion"]["advice"]
     assert f["references"] and f["message"]
     assert SPAM[f["start"]:f["end"]] == "permanent remission"
-    assert data["summary"] == {"files": 2, "errors": 0, "findings": 4, "by_severity": {"critical": 2, "major": 2}}
+    assert data["summary"] == {"files": 2, "errors": 0, "skipped": 0, "findings": 4,
+                               "by_severity": {"critical": 2, "major": 2}, "suppressed": 0}
 
 
 def test_positions_are_code_points_and_survive_crlf(cli, tmp_path):
@@ -131,7 +132,8 @@ def test_extra_rules_and_no_default_rules(cli, files, tmp_path):
 
 @pytest.mark.parametrize("name, content, message", [
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (contains NUL bytes), not checked"),
-    ("latin1.txt", "Caf\xe9 permanent remission".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at offset 3), not checked"),
+    ("latin1.txt", "Caf\xe9 permanent remission".encode("latin-1"), "not valid UTF-8 (byte 0xe9 on line 1, offset 3); not checked "
+     "(--encoding names another encoding, --encoding-errors replace reads it anyway)"),
     ("empty.txt", b"", "empty file, nothing to check"),
     ("blank.md", b"  \n\n \t\n", "empty file, nothing to check"),
 ])
@@ -154,7 +156,8 @@ def test_missing_path_and_directory_without_text_files(cli, files, tmp_path):
     run = cli("lint", str(tmp_path / "nope.txt"), str(empty_dir), str(files / "spam.txt"), "--color", "never")
     assert run.code == 2
     assert f"{tmp_path / 'nope.txt'}: error: no such file or directory" in run.out
-    assert f"{empty_dir}: error: no files to check here (looked for .markdown, .md, .text, .txt)" in run.out
+    assert f"{empty_dir}: error: no files to check here (looked for text, Markdown, HTML, JSONL and WARC " \
+           "files not excluded by configuration or .gitignore)" in run.out
     assert "overclaim-permanent-remission" in run.out
 
 

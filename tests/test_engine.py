@@ -12,8 +12,8 @@ def test_lint_many_gives_the_same_findings_as_lint(linter):
     docs = [text_document(t, f"doc{i}") for i, t in enumerate(TEXTS)]
     streamed = list(linter.lint_many(docs, batch_size=2))
     assert [d.path for d, _ in streamed] == ["doc0", "doc1", "doc2"]
-    for document, findings in streamed:
-        assert findings == linter.lint(document)
+    for document, checked in streamed:
+        assert checked.findings == linter.lint(document)
 
 
 def test_selection_by_category_and_id(linter):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from .directives import Directive
+
 
 class DocumentError(Exception):
     """A file that cannot be checked; str() is the one-line message naming the file."""
@@ -12,6 +14,10 @@ class DocumentError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class Skipped(DocumentError):
+    """Not a document at all (an image in a web archive): reported, but not an error."""
 
 
 class LineIndex:
@@ -35,33 +41,41 @@ class OffsetMap:
     """Prose offsets -> source offsets, stored as the points where the two drift apart.
 
     Between two points the texts run in step. Compact even for a 50 MB file: one pair per
-    edit, not per character.
+    edit, not per character. A point may map to None: prose from there to the next point
+    could not be located in the source (an HTML extractor's text that differs from the page).
     """
 
     def __init__(self) -> None:
         self._prose = [0]
-        self._source = [0]
+        self._source: list[int | None] = [0]
 
-    def add(self, prose: int, source: int) -> None:
-        """From prose offset ``prose`` on, the texts run in step with source offset ``source``."""
+    def add(self, prose: int, source: int | None) -> None:
+        """From prose offset ``prose`` on, the texts run in step with source offset ``source``
+        (or, for None, prose from here on has no known place in the source)."""
         if prose == self._prose[-1]:
             self._source[-1] = source
-        else:
+        elif prose > self._prose[-1]:
             self._prose.append(prose)
             self._source.append(source)
+        else:
+            raise ValueError(f"offset map points must be added in order ({prose} < {self._prose[-1]})")
 
-    def __call__(self, offset: int) -> int:
+    def __call__(self, offset: int) -> int | None:
         i = bisect.bisect_right(self._prose, offset) - 1
-        return self._source[i] + offset - self._prose[i]
+        source = self._source[i]
+        return None if source is None else source + offset - self._prose[i]
 
 
 @dataclass
 class Document:
     """A text to lint.
 
-    ``text`` is the prose the pipeline reads: soft line wraps joined, CRLF made LF; a line
-    break left in ``text`` is a structural break (paragraph, heading, list item, line).
-    ``source`` is the file as the user sees it, and ``offsets`` maps prose offsets to it.
+    ``text`` is the prose the pipeline reads: soft line wraps joined, CRLF made LF, markup
+    removed; a line break left in ``text`` is a structural break (paragraph, heading, list
+    item, table cell). ``source`` is the file (or the record of a JSONL/WARC file) as the user
+    sees it, and ``offsets`` maps prose offsets to it. ``record`` names a document inside a
+    file of many (a JSONL record id, a WARC target URI); ``directives`` are the suppression
+    comments the reader found.
     """
 
     path: str
@@ -69,13 +83,37 @@ class Document:
     source: str
     offsets: OffsetMap = field(default_factory=OffsetMap)
     section_starts: list[int] = field(default_factory=list)  # prose offsets where headings begin
+    record: str | None = None
+    url: str | None = None
+    directives: list[Directive] = field(default_factory=list)
     _line_index: LineIndex | None = field(default=None, repr=False)
 
-    def source_offset(self, offset: int) -> int:
+    @property
+    def display(self) -> str:
+        """How reports name the document: the path, and the record inside it if any."""
+        return self.path if self.record is None else f"{self.path}[{self.record}]"
+
+    def source_offset(self, offset: int) -> int | None:
+        """Where a prose offset lies in the source; None when it has no known place there."""
         return self.offsets(offset)
 
-    def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column in the source of a prose offset."""
+    def source_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The source span of the prose span [start, end): from where its first character is to
+        just after its last (so closing markup after the span is not included); None when
+        either end cannot be located or they come out of order."""
+        lo = self.offsets(start)
+        last = self.offsets(max(start, end - 1))
+        if lo is None or last is None or last < lo:
+            return None
+        return lo, last + 1 if end > start else lo
+
+    def line_col_of_source(self, source_offset: int) -> tuple[int, int]:
+        """1-based line and column of a source offset."""
         if self._line_index is None:
             self._line_index = LineIndex(self.source)
-        return self._line_index.line_col(self.source_offset(offset))
+        return self._line_index.line_col(source_offset)
+
+    def line_col(self, offset: int) -> tuple[int, int] | None:
+        """1-based line and column in the source of a prose offset (None: not located)."""
+        source = self.source_offset(offset)
+        return None if source is None else self.line_col_of_source(source)

@@ -1,42 +1,45 @@
-"""Plain text (and, until a Markdown parser lands, Markdown read as plain text)."""
+"""Plain text: soft line wraps joined, comment lines with suppressions taken out of the prose."""
 from __future__ import annotations
 
-import codecs
 import re
 
-from .model import Document, DocumentError, OffsetMap
+from .directives import text_comment_directives
+from .encoding import Decoding, decode
+from .model import Document, DocumentError, LineIndex, OffsetMap
 
-_SNIFF_BYTES = 8192
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)([ \t]*)")
 _LIST_MARKER = re.compile(r"(?:[-*+•–—]|\d{1,3}[.)])\s")
 _TERMINAL_PUNCT = ".!:;,"
 
 
-def decode_bytes(data: bytes, path: str) -> str:
-    """Decode UTF-8 (with or without BOM); binary and invalid bytes are DocumentErrors."""
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise DocumentError(path, "binary file (contains NUL bytes), not checked")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start:exc.start + 1].hex()
-        raise DocumentError(
-            path, f"not valid UTF-8 (byte 0x{bad} at offset {exc.start}), not checked"
-        ) from None
+def decode_bytes(data: bytes, path: str, how: Decoding = Decoding()) -> str:
+    """Decode a text file (BOM, else the named encoding, else UTF-8); DocumentError if it fails."""
+    return decode(data, path, how)
 
 
-def read_text_document(data: bytes, path: str) -> Document:
-    return text_document(decode_bytes(data, path), path)
+def text_document(text: str, path: str, record: str | None = None, url: str | None = None) -> Document:
+    """A Document for plain text already decoded (a file's contents, standard input, a record).
 
-
-def text_document(text: str, path: str) -> Document:
-    """A Document for plain text already decoded (a file's contents or standard input)."""
-    if not text.strip():
-        raise DocumentError(path, "empty file, nothing to check")
-    prose, offsets = join_soft_wraps(text)
-    return Document(path=path, text=prose, source=text, offsets=offsets, section_starts=heading_offsets(prose))
+    Lines of their own such as ``# claimcheck-disable RULE -- reason`` are suppression
+    directives: they are blanked out of the prose (same length, so offsets still agree)."""
+    index = LineIndex(text)
+    directives = []
+    prose_source = text
+    found = list(text_comment_directives(text, index.line_col))
+    if found:
+        chars = list(text)
+        for directive, start, end in found:
+            directives.append(directive)
+            chars[start:end] = " " * (end - start)
+        prose_source = "".join(chars)
+    if not prose_source.strip():
+        if record is None:
+            raise DocumentError(path, "empty file, nothing to check")
+        raise DocumentError(f"{path}[{record}]", "empty text, nothing to check")
+    prose, offsets = join_soft_wraps(prose_source)
+    return Document(path=path, text=prose, source=text, offsets=offsets,
+                    section_starts=heading_offsets(prose), record=record, url=url,
+                    directives=directives, _line_index=index)
 
 
 def join_soft_wraps(text: str) -> tuple[str, OffsetMap]:

@@ -9,26 +9,38 @@ from .. import __version__
 from ..findings import SEVERITY_NAMES, FileResult
 
 
-def render(results: list[FileResult], out: TextIO, **_: object) -> None:
+def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
+           warn_unused: bool = False, **_: object) -> None:
     by_severity = Counter(str(f.severity) for r in results for f in r.findings)
     data = {
         "version": __version__,
-        "files": [
-            {
-                "path": r.path,
-                "score": r.score,
-                "grade": r.grade,
-                "error": r.error,
-                "findings": [f.to_dict() for f in r.findings],
-            }
-            for r in results
-        ],
+        "files": [_file(r, show_suppressed, warn_unused) for r in results],
         "summary": {
-            "files": len(results),
+            "files": sum(1 for r in results if not r.skipped),
             "errors": sum(1 for r in results if r.error),
+            "skipped": sum(1 for r in results if r.skipped),
             "findings": sum(by_severity.values()),
             "by_severity": {s: by_severity[s] for s in SEVERITY_NAMES if by_severity[s]},
+            "suppressed": sum(len(r.suppressed) for r in results),
         },
     }
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
+
+
+def _file(r: FileResult, show_suppressed: bool, warn_unused: bool) -> dict:
+    data: dict = {"path": r.path}
+    if r.record is not None:
+        data["record"] = r.record
+    if r.url is not None:
+        data["url"] = r.url
+    data.update({"score": r.score, "grade": r.grade, "error": r.error})
+    if r.skipped:
+        data["skipped"] = r.skipped
+    data["findings"] = [f.to_dict() for f in r.findings]
+    if show_suppressed:
+        data["suppressed"] = [f.to_dict() for f in r.suppressed]
+    unused = [u for u in r.unused if warn_unused or u.reason != "suppresses nothing"]
+    if unused:
+        data["unused_suppressions"] = [u.to_dict() for u in unused]
+    return data

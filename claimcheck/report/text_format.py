@@ -13,7 +13,8 @@ SEVERITY_COLOURS = {"critical": "magenta", "major": "red", "minor": "yellow", "i
 EXCERPT_WIDTH = 100
 
 
-def render(results: list[FileResult], out: TextIO, color: bool = False, hidden: int = 0) -> None:
+def render(results: list[FileResult], out: TextIO, color: bool = False, show_suppressed: bool = False,
+           warn_unused: bool = False, **_: object) -> None:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
@@ -21,19 +22,36 @@ def render(results: list[FileResult], out: TextIO, color: bool = False, hidden: 
         if result.error:
             out.write(f"{style(result.path, bold=True)}: {style('error', fg='red', bold=True)}: {result.error}\n")
             continue
-        for f in result.findings:
+        if result.skipped:
+            out.write(f"{style(result.path, bold=True)}: {style('skipped', dim=True)}: {result.skipped}\n")
+            continue
+        shown = list(result.findings) + (list(result.suppressed) if show_suppressed else [])
+        for f in sorted(shown, key=lambda f: f.sort_key()):
             _finding(f, result.path, out, style)
+        for u in result.unused:
+            if warn_unused or u.reason != "suppresses nothing":
+                where = f"{result.path}:{u.directive.line}:{u.directive.column}:"
+                out.write(f"{style(where, bold=True)} {style('warning', fg='yellow', bold=True)} "
+                          f"{style('unused-suppression', dim=True)} {u.directive.text}: {u.reason}\n")
         if result.findings:
             out.write(style(f"{result.path}: score {result.score} ({result.grade}), "
                             f"{_count(len(result.findings), 'finding')}\n\n", dim=True))
-    out.write(_summary(results, hidden) + "\n")
+    out.write(_summary(results) + "\n")
+
+
+def _where(f: Finding, path: str) -> str:
+    if f.position.line is None:
+        return f"{path}: (no position: {f.position.unlocated})"
+    return f"{path}:{f.position.line}:{f.position.column}:"
 
 
 def _finding(f: Finding, path: str, out: TextIO, style) -> None:
     sev = str(f.severity)
-    where = f"{path}:{f.position.line}:{f.position.column}:"
-    out.write(f"{style(where, bold=True)} {style(sev, fg=SEVERITY_COLOURS[sev], bold=True)} "
-              f"{style(f.rule, dim=True)} {f.message}\n")
+    label = style(sev, fg=SEVERITY_COLOURS[sev], bold=True)
+    if f.suppression is not None:
+        reason = f": {f.suppression.reason}" if f.suppression.reason else ""
+        label = style(f"suppressed ({sev}{reason}, line {f.suppression.line})", dim=True)
+    out.write(f"{style(_where(f, path), bold=True)} {label} {style(f.rule, dim=True)} {f.message}\n")
     excerpt, mark_at, mark_len = _excerpt(f)
     out.write(f"    {excerpt}\n")
     out.write(f"    {' ' * mark_at}{style('^' * max(1, mark_len), fg=SEVERITY_COLOURS[sev])}\n")
@@ -68,18 +86,26 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _summary(results: list[FileResult], hidden: int) -> str:
-    checked = [r for r in results if not r.error]
-    errors = len(results) - len(checked)
+def _summary(results: list[FileResult]) -> str:
+    checked = [r for r in results if not r.error and not r.skipped]
+    errors = sum(1 for r in results if r.error)
+    skipped = sum(1 for r in results if r.skipped)
+    hidden = sum(r.hidden for r in results)
+    suppressed = sum(len(r.suppressed) for r in results)
+    unit = "document" if any(r.record is not None or "[" in r.path for r in results) else "file"
     counts = Counter(str(f.severity) for r in checked for f in r.findings)
     total = sum(counts.values())
     if total:
         detail = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_NAMES if counts[s])
-        line = f"Found {_count(total, 'finding')} ({detail}) in {_count(len(checked), 'file')}"
+        line = f"Found {_count(total, 'finding')} ({detail}) in {_count(len(checked), unit)}"
     else:
-        line = f"No findings in {_count(len(checked), 'file')}"
+        line = f"No findings in {_count(len(checked), unit)}"
     if hidden:
         line += f"; {hidden} below --min-severity not shown"
+    if suppressed:
+        line += f"; {suppressed} suppressed"
+    if skipped:
+        line += f"; {_count(skipped, 'record')} skipped"
     if errors:
-        line += f"; {_count(errors, 'file')} could not be checked"
+        line += f"; {_count(errors, unit)} could not be checked"
     return line + "."

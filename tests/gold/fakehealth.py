@@ -78,8 +78,8 @@ def serious_findings(records: list[dict]):
     linter = build_linter()
     documents = (text_document(f"{rec.get('title') or ''}\n\n{rec.get('text') or ''}", rec["id"])
                  for rec in records)
-    for document, findings in linter.lint_many(documents):
-        for f in findings:
+    for document, checked in linter.lint_many(documents):
+        for f in checked.findings:
             if f.severity >= Severity.MAJOR:
                 yield document.path, f
 

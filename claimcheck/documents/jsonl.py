@@ -1,0 +1,70 @@
+"""JSONL (optionally gzipped): one JSON object per line, each record's text field a document.
+
+Streams: one line in memory at a time, so a dump of any size reads in constant memory. A bad
+line (not JSON, not an object, no text field, undecodable) is an error for that record only;
+truncated or corrupt gzip data ends the file with an error after the records already read.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from .compressed import CorruptStream, open_maybe_gzip
+from .encoding import Decoding, decode
+from .model import Document, DocumentError
+from .text import text_document
+
+DEFAULT_TEXT_FIELD = "text"
+DEFAULT_ID_FIELDS = ("id", "url")
+
+
+def jsonl_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(),
+                    text_field: str = DEFAULT_TEXT_FIELD, id_field: str | None = None
+                    ) -> Iterator[Document | DocumentError]:
+    """Documents of the records in a JSONL stream, or a DocumentError per bad record."""
+    number = 0
+    try:
+        for number, raw in enumerate(open_maybe_gzip(stream), start=1):
+            if raw.strip():
+                yield _record(raw, display, number, how, text_field, id_field)
+    except CorruptStream as exc:
+        where = f"after line {number}" if number else "at the start"
+        yield DocumentError(display, f"{exc} {where}; the records before it were checked")
+
+
+def _record(raw: bytes, display: str, number: int, how: Decoding, text_field: str,
+            id_field: str | None) -> Document | DocumentError:
+    where = f"{display}:{number}"
+    try:
+        line = decode(raw, where, how)
+        data = json.loads(line)
+    except DocumentError as exc:
+        return exc
+    except json.JSONDecodeError as exc:
+        return DocumentError(where, f"malformed JSON line ({exc.msg} at column {exc.colno})")
+    if not isinstance(data, dict):
+        return DocumentError(where, f"a JSON {type(data).__name__}, not an object")
+    record = _record_id(data, id_field) or f"line {number}"
+    text = data.get(text_field)
+    if not isinstance(text, str):
+        found = "no" if text is None else f"a non-string ({type(text).__name__})"
+        return DocumentError(f"{display}[{record}]", f"{found} {text_field!r} field (--text-field names another)")
+    url = data.get("url") if isinstance(data.get("url"), str) else None
+    try:
+        return text_document(text, display, record=record, url=url)
+    except DocumentError as exc:
+        return exc
+
+
+def _record_id(data: dict, id_field: str | None) -> str | None:
+    for key in (id_field,) if id_field else DEFAULT_ID_FIELDS:
+        value = data.get(key)
+        if value is not None and value != "":
+            return str(value)
+    return None
+
+
+def is_jsonl(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith((".jsonl", ".ndjson"))

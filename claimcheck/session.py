@@ -1,0 +1,164 @@
+"""A lint run over many inputs: each file's configuration, a linter per rulebook and settings,
+the documents each input holds, and one FileResult per document.
+
+The CLI's ``lint`` is a thin layer over this, and so is anything else that lints files the
+way ``lint`` does (the audit runner, editor integrations).
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterator, Mapping
+
+from .api import build_linter
+from .config import Config, ConfigError, Settings, find_config
+from .documents import Decoding, DocumentError, ReadOptions, Skipped, format_of, read_documents
+from .documents import open_input
+from .engine import Linter, Selection
+from .findings import CATEGORIES, FileResult, Severity
+from .inputs import Input, expand
+
+NEVER = "never"
+
+
+class UsageError(Exception):
+    """A flag the rulebook cannot honour (--select naming an unknown rule): exit 2."""
+
+
+@dataclass
+class LintSession:
+    """Everything a run shares: the flags the user gave (keyed like configuration keys), the
+    bundled-rules switch, and an explicit --config file (or --isolated: no file at all)."""
+
+    cli: Mapping[str, object] = field(default_factory=dict)
+    default_rules: bool = True
+    config_file: Path | None = None
+    isolated: bool = False
+    _configs: dict[Path, Config] = field(default_factory=dict)
+    _bases: dict[tuple, Linter] = field(default_factory=dict)
+    _linters: dict[tuple, Linter] = field(default_factory=dict)
+    _checked: set[tuple] = field(default_factory=set)
+
+    # --- configuration ---------------------------------------------------------------------
+
+    def config_for(self, path: Path | None) -> Config:
+        """The configuration governing a path (None: standard input, from the working
+        directory): --config, else the closest file upward, else the defaults. Raises ConfigError."""
+        if self.isolated:
+            return self._load(None)
+        if self.config_file is not None:
+            return self._load(self.config_file)
+        start = Path.cwd() if path is None else (path if path.is_dir() else path.parent)
+        return self._load(find_config(start.absolute()))
+
+    def _load(self, path: Path | None) -> Config:
+        key = path.absolute() if path is not None else Path()
+        if key not in self._configs:
+            self._configs[key] = Config.load(path)
+        return self._configs[key]
+
+    def settings_for(self, path: Path | None) -> Settings:
+        return self.config_for(path).settings_for(path, self.cli)
+
+    # --- linters ---------------------------------------------------------------------------
+
+    def linter_for(self, config: Config, settings: Settings) -> Linter:
+        """A linter for these settings; rulebooks are compiled once per set of rule paths.
+        Raises RulebookError, or ConfigError for names the rulebook does not know."""
+        base_key = (settings.rules, self.default_rules)
+        base = self._bases.get(base_key)
+        if base is None:
+            base = self._bases[base_key] = build_linter(settings.rules, self.default_rules)
+            self._check_flags(base)
+        checked_key = (id(config), base_key)
+        if checked_key not in self._checked:
+            rules = base.compiled.rules
+            config.check_names({r.id for r in rules}, {r.category for r in rules} | set(CATEGORIES),
+                               {r.pack for r in rules})
+            self._checked.add(checked_key)
+        key = (base_key, settings.packs, settings.select, settings.ignore,
+               tuple(sorted(settings.severity.items())))
+        linter = self._linters.get(key)
+        if linter is None:
+            linter = self._linters[key] = _configured(base, settings)
+        return linter
+
+    def _check_flags(self, base: Linter) -> None:
+        known = {r.id for r in base.compiled.rules} | set(CATEGORIES)
+        for key in ("select", "ignore"):
+            unknown = sorted(set(self.cli.get(key) or ()) - known)
+            if unknown:
+                raise UsageError(f"--{key}: unknown rule id or category: {', '.join(unknown)}")
+
+    # --- inputs and documents --------------------------------------------------------------
+
+    def inputs(self, paths: list[str], stdin_name: str | None = None) -> list[Input]:
+        """Expand PATHS, leaving out what each file's configuration excludes (and, where it
+        says so, what .gitignore files ignore). A broken configuration excludes nothing: the
+        error is reported when its files are checked."""
+        cli_exclude = self.cli.get("exclude")
+
+        def excluded(path: Path) -> bool:
+            try:
+                return self.config_for(path).excludes(path, cli_exclude)
+            except ConfigError:
+                return False
+
+        def gitignore(directory: Path) -> bool:
+            try:
+                return self.settings_for(directory).respect_gitignore
+            except ConfigError:
+                return True
+
+        return expand(paths, stdin_name, excluded, gitignore)
+
+    def results(self, item: Input, stdin: BinaryIO | None = None) -> Iterator[FileResult]:
+        """One FileResult per document of an input (an error result when it cannot be read)."""
+        if item.error:
+            yield FileResult(item.display, error=item.error)
+            return
+        try:
+            config = self.config_for(item.path)
+            settings = config.settings_for(item.path, self.cli)
+            linter = self.linter_for(config, settings)
+        except ConfigError as exc:
+            yield FileResult(item.display, error=f"configuration error: {exc}")
+            return
+        fmt = format_of(item.display) or "text"
+        options = ReadOptions(Decoding(settings.encoding, settings.encoding_errors), settings.html_mode,
+                              settings.text_field, settings.id_field)
+        shown = Severity.parse(settings.min_severity)
+        fail_on = None if settings.fail_on == NEVER else Severity.parse(settings.fail_on)
+        try:
+            stream = (stdin or sys.stdin.buffer) if item.path is None else open_input(item.path, item.display)
+        except DocumentError as exc:
+            yield FileResult(item.display, error=exc.reason)
+            return
+        try:
+            for doc in read_documents(stream, item.display, fmt, options):
+                if isinstance(doc, Skipped):
+                    yield FileResult(doc.path, skipped=doc.reason)
+                elif isinstance(doc, DocumentError):
+                    yield FileResult(doc.path, error=doc.reason)
+                else:
+                    checked = linter.check(doc)
+                    yield FileResult.of(doc.display, checked.findings, shown, suppressed=checked.suppressed,
+                                        unused=checked.unused, record=doc.record, url=doc.url,
+                                        fail_on=fail_on)
+        finally:
+            if item.path is not None:
+                stream.close()
+
+
+def _configured(base: Linter, settings: Settings) -> Linter:
+    """The base linter narrowed to the settings' packs, select and ignore, with severity
+    overrides (a rule id beats its category; "off" turns a rule off)."""
+    off = frozenset(r.id for r in base.compiled.rules if settings.severity_for(r.id, r.category) == "off")
+    severities = {}
+    for r in base.compiled.rules:
+        name = settings.severity_for(r.id, r.category)
+        if name is not None and name != "off":
+            severities[r.id] = Severity.parse(name)
+    packs = frozenset(settings.packs) if settings.packs is not None else None
+    return base.configured(Selection(settings.select, settings.ignore | off, packs), severities)
