@@ -41,6 +41,42 @@ def damage_reported() -> Iterator[None]:
         raise CorruptStream(f"corrupt gzip data ({exc})") from None
 
 
+class EndAtDamage:
+    """A decompressed stream that ends quietly where the data is damaged and remembers why.
+
+    For readers (warcio) that read ahead and take any EOFError for a clean end: what came
+    before the damage is still parsed, and ``damage`` says afterwards that the end was not clean.
+    """
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = decompressed(stream)
+        self.damage: str | None = None
+
+    def _guard(self, read, *args) -> bytes:
+        if self.damage is not None:
+            return b""
+        try:
+            with damage_reported():
+                return read(*args)
+        except CorruptStream as exc:
+            self.damage = str(exc)
+            return b""
+
+    def read(self, size: int = -1) -> bytes:
+        # read1: one chunk at a time, so the chunk before the damage is returned, not lost
+        # in a read that loops to fill ``size`` and then raises.
+        read1 = getattr(self._stream, "read1", None)
+        if read1 is not None and size and size > 0:
+            return self._guard(read1, size)
+        return self._guard(self._stream.read, size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._guard(self._stream.readline, size)
+
+    def close(self) -> None:
+        self._stream.close()
+
+
 def open_maybe_gzip(stream: BinaryIO) -> Iterator[bytes]:
     """The stream's lines, decompressed if need be; raises CorruptStream on damage."""
     with damage_reported():

@@ -6,6 +6,7 @@ truncated or corrupt gzip data ends the file with an error after the records alr
 """
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -24,10 +25,15 @@ def jsonl_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(),
                     ) -> Iterator[Document | DocumentError]:
     """Documents of the records in a JSONL stream, or a DocumentError per bad record."""
     number = 0
+    # Lines are split on b"\n", so the encoding must be ASCII-compatible: UTF-8 unless the user
+    # names another; only the first line may carry a (UTF-8) byte-order mark.
+    per_line = Decoding(how.encoding or "utf-8", how.errors)
     try:
         for number, raw in enumerate(open_maybe_gzip(stream), start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
             if raw.strip():
-                yield _record(raw, display, number, how, text_field, id_field)
+                yield _record(raw, display, number, per_line, text_field, id_field)
     except CorruptStream as exc:
         where = f"after line {number}" if number else "at the start"
         yield DocumentError(display, f"{exc} {where}; the records before it were checked")
@@ -37,12 +43,12 @@ def _record(raw: bytes, display: str, number: int, how: Decoding, text_field: st
             id_field: str | None) -> Document | DocumentError:
     where = f"{display}:{number}"
     try:
-        line = decode(raw, where, how)
+        line = decode(raw.rstrip(b"\r\n"), where, how)
         data = json.loads(line)
     except DocumentError as exc:
         return exc
     except json.JSONDecodeError as exc:
-        return DocumentError(where, f"malformed JSON line ({exc.msg} at column {exc.colno})")
+        return DocumentError(where, f"malformed JSON line: {exc.msg.removesuffix(' at')} (column {exc.colno})")
     if not isinstance(data, dict):
         return DocumentError(where, f"a JSON {type(data).__name__}, not an object")
     record = _record_id(data, id_field) or f"line {number}"

@@ -14,7 +14,7 @@ from typing import BinaryIO, Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .compressed import CorruptStream, damage_reported
+from .compressed import CorruptStream, EndAtDamage, damage_reported
 from .encoding import Decoding
 from .html import decode_html, html_document
 from .model import Document, DocumentError, Skipped
@@ -26,17 +26,33 @@ def warc_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(), h
                    ) -> Iterator[Document | DocumentError]:
     """Documents of the HTML pages in a WARC stream, or a DocumentError per bad record."""
     pages = 0
+    # Decompressed by Python's gzip, which notices a truncated member; warcio would not.
+    source = EndAtDamage(stream)
     try:
         with damage_reported():
-            for record in ArchiveIterator(stream):
-                if record.rec_type != "response":
-                    continue
-                pages += 1
-                yield _page(record, display, how, html_mode)
+            for record in ArchiveIterator(source):
+                page = _page(record, display, how, html_mode) if record.rec_type == "response" else None
+                missing = _missing_bytes(record)
+                if missing:
+                    raise CorruptStream(f"a record is cut short, {missing} bytes missing")
+                if page is not None:
+                    pages += 1
+                    yield page
+        if source.damage:
+            raise CorruptStream(source.damage)
     except (CorruptStream, ArchiveLoadFailed) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         yield DocumentError(display, f"damaged WARC ({reason}) after {pages} responses; "
                                      "the pages before it were checked")
+
+
+def _missing_bytes(record) -> int:
+    """Read what is left of a record; warcio ends quietly at a truncated record, so the bytes
+    its Content-Length promised but the file did not hold are how truncation shows."""
+    raw = record.raw_stream
+    while raw.read(65536):
+        pass
+    return max(0, getattr(raw, "limit", 0))
 
 
 def _page(record, display: str, how: Decoding, html_mode: str) -> Document | DocumentError:
