@@ -2,10 +2,11 @@
 
 The forms (rule ids and categories are separated by commas or spaces; none means every rule)::
 
-    <!-- claimcheck-disable RULE-OR-CATEGORY -- reason -->     Markdown, HTML (and plain text)
+    <!-- claimcheck-disable RULE-OR-CATEGORY -- reason -->     Markdown, HTML
     <!-- claimcheck-enable RULE-OR-CATEGORY -->
     <!-- claimcheck-disable-next-line RULE-OR-CATEGORY -- reason -->
-    # claimcheck-disable RULE-OR-CATEGORY -- reason            plain text: a line of its own
+    # claimcheck-disable RULE-OR-CATEGORY -- reason            plain text (and JSONL records):
+    // claimcheck-disable-next-line RULE -- reason             a line of its own
 
 Readers only find and parse them; ``claimcheck.suppressions`` applies them to findings.
 """
