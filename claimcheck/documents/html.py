@@ -2,9 +2,11 @@
 
 The prose comes from the extractor, but positions must point into the HTML as the user sees
 it. So the reader builds its own stream of the page's visible characters, each with the
-source offset it came from (entities map to where they start, whitespace collapses), and
-aligns the extractor's lines to that stream. Text that cannot be aligned maps to None: the
-engine then reports "not located" rather than a wrong line.
+source offset it came from (an entity maps to where it starts, whitespace collapses, a block
+element is a line break), and aligns the extractor's lines to that stream: a line is found
+whole, or as a table row's cells or a list item without the bullet the extractor added, or
+failing that stretch by stretch. Text that cannot be aligned maps to None, so the engine
+reports "not located" rather than a wrong line. In "all" mode the stream itself is the prose.
 """
 from __future__ import annotations
 
@@ -24,39 +26,51 @@ NO_MAIN_CONTENT = "no main content found in the HTML page (try --html-mode all)"
 NO_TEXT = "no text in the HTML page"
 
 # Elements whose content is never shown as text (svg: drawings; title: the tab, not the page).
-_HIDDEN = frozenset({"script", "style", "template", "noscript", "title", "svg", "iframe"})
+HIDDEN = frozenset({"script", "style", "template", "noscript", "title", "svg", "iframe"})
+# What main mode aligns against: any text trafilatura may extract. It keeps <template> content
+# (lxml parses it as ordinary elements) and its fallbacks can return <noscript> text, so only
+# what it never outputs as text is left out.
+_EXTRACTABLE_HIDDEN = frozenset({"script", "style", "title"})
 # Elements that start a new line of text.
 _BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
+    "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "center", "dd",
     "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
     "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
     "legend", "li", "main", "menu", "nav", "ol", "option", "p", "pre", "section", "summary",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "select", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
 })
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})
 
 # Invisible format characters (soft hyphen, zero-width space/joiners, direction marks, BOM):
 # extractors drop them, so the stream does too ("Not\xadfall" reads "Notfall").
 _INVISIBLE_CHARS = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
-_PIECES = re.compile(f"(\\s+)|([{_INVISIBLE_CHARS}]+)|[^\\s{_INVISIBLE_CHARS}]+")
+# Where the stream stops copying the source as it is: whitespace other than a lone space,
+# and invisible characters.
+_GAP = re.compile(f"[\\s{_INVISIBLE_CHARS}]{{2,}}|[^\\S ]|[{_INVISIBLE_CHARS}]")
+_SPACE = re.compile(r"\s")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]{0,31};?)")
 _META_CHARSET = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
 _SNIFF_BYTES = 4096
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
-SPACE, NEWLINE = 1, 2
+_SEP_SPACE, _SEP_NEWLINE = 1, 2  # the separator pending between two runs of characters
 
 
 # --------------------------------------------------------------------------- decoding
 
 def decode_html(data: bytes, path: str, how: Decoding = Decoding(), declared: str | None = None) -> str:
     """Decode a page: a BOM, else the encoding the user named, else the HTTP charset
-    (``declared``), else a <meta> charset in the first 4 KB, else UTF-8."""
-    charset = _html_label(declared) or _html_label(sniff_meta_charset(data))
-    return decode(data, path, how, fallback=charset)
+    (``declared``), else a <meta> charset in the first 4 KB, else UTF-8. A charset that is
+    not a text encoding Python knows is ignored; errors are DocumentErrors."""
+    charset = _html_label(declared) or _html_label(sniff_meta_charset(data), in_page=True)
+    if charset == "windows-1252" and _CP1252_UNDEFINED.search(data):
+        charset = "latin-1"  # bytes Python's cp1252 rejects: browsers read these as Latin-1
+    try:
+        return decode(data, path, how, fallback=charset)
+    except (ValueError, LookupError) as exc:  # an encoding the user named that Python lacks
+        raise DocumentError(path, str(exc)) from None
 
 
 def sniff_meta_charset(data: bytes) -> str | None:
@@ -65,17 +79,21 @@ def sniff_meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def _html_label(label: str | None) -> str | None:
-    """A charset label as browsers read it: a page cannot declare UTF-16 in ASCII bytes (it
-    means UTF-8), and "iso-8859-1" / "ascii" pages are read as windows-1252 (their curly
-    quotes live in bytes 0x80-0x9F)."""
+def _html_label(label: str | None, in_page: bool = False) -> str | None:
+    """A charset label as browsers read it, or None when it names no text encoding:
+    "iso-8859-1" / "ascii" pages are read as windows-1252 (their curly quotes live in bytes
+    0x80-0x9F), and a <meta> cannot declare UTF-16 in ASCII-compatible bytes (it means UTF-8)."""
     if not label:
         return None
     name = label.strip().strip("\"'").lower()
-    if name.startswith(("utf-16", "utf16", "utf-32", "utf32")):
+    if in_page and name.startswith(("utf-16", "utf16", "utf-32", "utf32")):
         return "utf-8"
     if name in {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii"}:
         return "windows-1252"
+    try:
+        b"a".decode(name, "ignore")  # LookupError: unknown, or a bytes-to-bytes codec ("hex")
+    except LookupError:
+        return None
     return name
 
 
@@ -91,10 +109,6 @@ class VisibleText:
     run_at: list[int]
     run_src: list[int]
     headings: list[int] = field(default_factory=list)  # offsets in text where h1-h6 start
-
-    def source(self, offset: int) -> int:
-        i = bisect.bisect_right(self.run_at, offset) - 1
-        return self.run_src[i] + offset - self.run_at[i]
 
     def map_span(self, offsets: OffsetMap, prose: int, start: int, end: int) -> None:
         """Record that prose from ``prose`` on is text[start:end]."""
@@ -123,13 +137,14 @@ class _StreamBuilder:
         """Whitespace (or a block boundary) at ``src``: at most one separator survives."""
         if not self._pending:
             self._pending_src = src
-        self._pending = max(self._pending, NEWLINE if newline else SPACE)
+        self._pending = max(self._pending, _SEP_NEWLINE if newline else _SEP_SPACE)
 
-    def word(self, chunk: str, src: int) -> None:
-        """Characters without whitespace, contiguous in the source from ``src``."""
+    def chars(self, chunk: str, src: int) -> None:
+        """Visible characters, contiguous in the source from ``src``: words, with at most
+        lone spaces between them and none at either end."""
         if self._pending:
             if self.length:
-                self._put("\n" if self._pending == NEWLINE else " ", self._pending_src)
+                self._put("\n" if self._pending == _SEP_NEWLINE else " ", self._pending_src)
             self._pending = 0
         if self.heading_pending:
             self.headings.append(self.length)
@@ -154,12 +169,13 @@ class _VisibleTextParser(HTMLParser):
     the next event, and the reader decodes its entities itself so that each decoded character
     keeps the offset of the entity it came from."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, hidden: frozenset[str]):
         super().__init__(convert_charrefs=True)
         self.source = source
+        self.hidden = hidden
         self.out = _StreamBuilder()
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self._hidden: dict[str, int] = {}
+        self._inside: dict[str, int] = {}
         self._pre = 0
         self._data_at: int | None = None
 
@@ -167,7 +183,7 @@ class _VisibleTextParser(HTMLParser):
         try:
             self.feed(self.source)
             self.close()
-        except Exception:  # noqa: BLE001 - a stdlib parser quirk on broken markup: keep what we have
+        except Exception:  # noqa: BLE001 - HTMLParser asserts on some broken markup: keep the text so far
             pass
         self._flush()
         return self.out.build()
@@ -184,7 +200,7 @@ class _VisibleTextParser(HTMLParser):
             return
         start, end = self._data_at, self._here()
         self._data_at = None
-        if not self._hidden and end > start:
+        if not self._inside and end > start:
             self._emit(self.source[start:end], start)
 
     def _emit(self, raw: str, src: int) -> None:
@@ -200,16 +216,33 @@ class _VisibleTextParser(HTMLParser):
                 if ch.isspace():
                     self.out.space(src + m.start(), self._pre > 0 and ch == "\n")
                 elif not _INVISIBLE.match(ch):
-                    self.out.word(ch, src + m.start())
+                    self.out.chars(ch, src + m.start())
             last = m.end() - tail
         self._plain(raw[last:], src + last)
 
     def _plain(self, text: str, src: int) -> None:
-        for m in _PIECES.finditer(text):
-            if m.group(1):
-                self.out.space(src + m.start(), self._pre > 0 and "\n" in m.group(1))
-            elif not m.group(2):
-                self.out.word(m.group(), src + m.start())
+        last = 0
+        for m in _GAP.finditer(text):
+            self._copy(text, last, m.start(), src)
+            space = _SPACE.search(m.group())
+            if space:
+                self.out.space(src + m.start() + space.start(), self._pre > 0 and "\n" in m.group())
+            last = m.end()
+        self._copy(text, last, len(text), src)
+
+    def _copy(self, text: str, a: int, b: int, src: int) -> None:
+        """text[a:b] holds no gap: words and lone spaces, kept as they are (a space at
+        either end is left to the builder, which may already have a separator there)."""
+        if a < b and text[a] == " ":
+            self.out.space(src + a)
+            a += 1
+        trailing = a < b and text[b - 1] == " "
+        if trailing:
+            b -= 1
+        if a < b:
+            self.out.chars(text[a:b], src + a)
+        if trailing:
+            self.out.space(src + b)
 
     # -- events
 
@@ -223,19 +256,19 @@ class _VisibleTextParser(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         self._flush()
-        if tag in _BLOCKS and not self._hidden:
+        if tag in _BLOCKS and not self._inside:
             self.out.space(self._here(), newline=True)
 
     def handle_endtag(self, tag: str) -> None:
         self._flush()
         here = self._here()
-        if tag in _HIDDEN:
-            if self._hidden.get(tag):
-                self._hidden[tag] -= 1
-                if not self._hidden[tag]:
-                    del self._hidden[tag]
+        if tag in self.hidden:
+            if self._inside.get(tag):
+                self._inside[tag] -= 1
+                if not self._inside[tag]:
+                    del self._inside[tag]
             return
-        if self._hidden:
+        if self._inside:
             return
         if tag == "pre" and self._pre:
             self._pre -= 1
@@ -245,11 +278,10 @@ class _VisibleTextParser(HTMLParser):
             self.out.space(here, newline=True)
 
     def _open(self, tag: str, here: int) -> None:
-        if tag in _HIDDEN:
-            if tag not in _VOID:
-                self._hidden[tag] = self._hidden.get(tag, 0) + 1
+        if tag in self.hidden:
+            self._inside[tag] = self._inside.get(tag, 0) + 1
             return
-        if self._hidden:
+        if self._inside:
             return
         if tag in _BLOCKS:
             self.out.space(here, newline=True)
@@ -278,15 +310,16 @@ def _common_suffix(a: str, b: str) -> int:
     return n
 
 
-def visible_text(source: str) -> VisibleText:
-    """All visible text of a page, with where each character is in the source."""
-    return _VisibleTextParser(source).run()
+def visible_text(source: str, hidden: frozenset[str] = HIDDEN) -> VisibleText:
+    """All visible text of a page (the text of ``hidden`` elements left out), with where each
+    character is in the source."""
+    return _VisibleTextParser(source, hidden).run()
 
 
 # --------------------------------------------------------------------------- main content
 
 _TABLE_RULE = re.compile(r"\|(?:\s*:?-+:?\s*\|)+")
-_MIN_SEGMENT = 12  # a stretch of a line this long found in the page is its own evidence
+_MIN_SEGMENT = 24  # a stretch of a line this long found in the page is its own evidence (~4 words)
 _NEAR = 8  # a shorter stretch counts only this close after the stretch before it
 _MIN_PROBE = 4
 
@@ -383,20 +416,21 @@ class _Aligner:
 
     def _align_stretches(self, piece: str, start: int) -> None:
         """Map each stretch of ``piece`` found in the stream; the rest maps to None. A stretch
-        is the longest prefix of what remains that the stream contains, accepted when it is
-        long or follows closely on the previous stretch; else the next word is tried."""
-        i, prev_end = 0, None
+        is the longest prefix of what remains that the stream contains, taken when it is long
+        enough to be evidence, or when it follows the previous stretch about as closely in the
+        stream as in the piece; else the next word is tried."""
+        i, prev_i, prev_end = 0, 0, None
         while i < len(piece):
             k, at = self._longest_prefix(piece, i)
-            close = prev_end is not None and prev_end <= at <= prev_end + _NEAR
+            close = prev_end is not None and prev_end <= at <= prev_end + (i - prev_i) + _NEAR
             if k and (k >= _MIN_SEGMENT or close):
                 self._map(start + i, at, k)
-                prev_end, i = at + k, i + k
+                i += k
+                prev_i, prev_end = i, at + k
                 continue
             self.offsets.add(start + i, None)
             nxt = piece.find(" ", i + 1)
             i = len(piece) if nxt == -1 else nxt + 1
-            prev_end = None
         self.offsets.add(start + len(piece), None)
 
     # -- searching the stream
@@ -487,12 +521,13 @@ def html_document(html: str, path: str, mode: str = "main", record: str | None =
     prose character mapped to where it is in ``html`` (or to None where it cannot be found)."""
     if mode not in HTML_MODES:
         raise ValueError(f"unknown HTML mode {mode!r} (expected one of: {', '.join(HTML_MODES)})")
-    visible = visible_text(html)
     if mode == "main":
+        visible = visible_text(html, _EXTRACTABLE_HIDDEN)
         prose, offsets, sections = _main_prose(html, visible)
         if not prose.strip():
             raise DocumentError(path, NO_MAIN_CONTENT)
     else:
+        visible = visible_text(html)
         prose, offsets, sections = _all_prose(visible)
         if not prose.strip():
             raise DocumentError(path, NO_TEXT)
