@@ -174,3 +174,39 @@ def test_encoding_flag_and_replacement_of_bad_bytes(cli, tmp_path):
     assert replaced["error"] is None and replaced["findings"][0]["rule"] == REMISSION
     bad = cli("lint", str(f), "--encoding", "klingon")
     assert bad.code == 2 and "--encoding: unknown encoding 'klingon'" in bad.err
+
+
+# -- bad input in every single-document format ---------------------------------------------
+
+@pytest.mark.parametrize("name, content, message", [
+    ("page.md", b"# T\n\nCaf\xe9 " + CLAIM.encode(), "not valid UTF-8 (byte 0xe9 on line 3"),
+    ("page.html", b"<p>Caf\xe9 " + CLAIM.encode() + b"</p>", "not valid UTF-8 (byte 0xe9 on line 1"),
+])
+def test_undecodable_single_documents_are_errors_and_the_rest_is_checked(cli, tmp_path, name, content, message):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text(CLAIM)
+    run = cli("lint", str(bad), str(good), "--format", "json")
+    assert run.code == 2
+    first, second = run.json()["files"]
+    assert first["error"].startswith(message)
+    assert [f["rule"] for f in second["findings"]] == [REMISSION]
+
+
+@pytest.mark.parametrize("name, body", [
+    ("page.md.gz", ("# Title\n\n" + CLAIM + "\n\n") * 300),
+    ("page.html.gz", "<html><body>" + ("<p>" + CLAIM + "</p>") * 300 + "</body></html>"),
+    ("page.txt.gz", (CLAIM + "\n") * 300),
+])
+def test_truncated_gzip_of_a_single_document_is_an_error(cli, tmp_path, name, body):
+    data = gzip.compress(body.encode())
+    whole = tmp_path / ("whole-" + name)
+    whole.write_bytes(data)
+    cut = tmp_path / name
+    cut.write_bytes(data[:len(data) // 2])
+    run = cli("lint", str(cut), str(whole), "--format", "json")
+    assert run.code == 2
+    first, second = run.json()["files"]
+    assert first["error"] == "truncated gzip data (the file ends before the compressed stream does)"
+    assert REMISSION in {f["rule"] for f in second["findings"]}
