@@ -6,11 +6,16 @@ The public API is small::
     linter = build_linter()
     for finding in linter.lint(text_document("Accutane permanently cures acne.", "draft.txt")):
         print(finding.position.line, finding.rule, finding.severity)
+
+    # files of any format: read_document (one document) or read_documents (JSONL, WARC)
+    with open("crawl.warc.gz", "rb") as stream:
+        for doc in read_documents(stream, "crawl.warc.gz", "warc"):
+            ...  # a Document, or a DocumentError for a record that could not be read
 """
 __version__ = "0.1.0"
 
 from .api import build_linter
-from .documents import Document, DocumentError, read_document, text_document
+from .documents import Document, DocumentError, ReadOptions, read_document, read_documents, text_document
 from .engine import Linter, Selection
 from .findings import CATEGORIES, Finding, Severity, grade, score
 from .rulebook import RulebookError
@@ -21,6 +26,7 @@ __all__ = [
     "DocumentError",
     "Finding",
     "Linter",
+    "ReadOptions",
     "RulebookError",
     "Selection",
     "Severity",
@@ -28,6 +34,7 @@ __all__ = [
     "build_linter",
     "grade",
     "read_document",
+    "read_documents",
     "score",
     "text_document",
 ]

@@ -82,6 +82,8 @@ def closeness(e: Expectation, f: Finding) -> int | None:
         return None
     if not e.spans:
         return ANYWHERE
+    if f.position.start is None:
+        return None  # a finding without a place in the source cannot be matched to words there
     here = (f.position.start, f.position.end)
     if any(_overlaps(here, s) for s in e.spans):
         return SPAN_OVERLAPS
@@ -110,7 +112,8 @@ def compare(gold: Gold, findings: list[Finding]) -> Outcome:
     for j, f in enumerate(findings):
         if j not in used_f:
             here = (f.position.start, f.position.end)
-            clean = next((c for c in gold.clean if any(_overlaps(here, s) for s in c.spans)), None)
+            clean = None if f.position.start is None else next(
+                (c for c in gold.clean if any(_overlaps(here, s) for s in c.spans)), None)
             outcome.false_alarms.append((f, clean))
     return outcome
 
