@@ -1,6 +1,7 @@
 """The command line: parse options, call the engine, pick a reporter. Nothing else lives here."""
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -9,11 +10,14 @@ import click
 
 from . import __version__
 from .api import build_linter
+from .atomic import write_text_atomically
+from .baseline import Baseline, BaselineError
 from .config import ConfigError, describe
 from .documents.encoding import ERROR_MODES, check_encoding
 from .documents.html import HTML_MODES
 from .engine import Linter
 from .findings import SEVERITY_NAMES, FileResult
+from .gitdiff import DiffError, changed_since
 from .report import FORMATS
 from .rulebook import RulebookError
 from .session import LintSession, UsageError
@@ -71,7 +75,11 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
+@click.option("--format", "fmts", type=click.Choice(sorted(FORMATS)), multiple=True,
+              help="Report format (repeatable: several reports in one run, see --output).  [default: text]")
+@click.option("--output", "outputs", type=click.Path(dir_okay=False, allow_dash=True), multiple=True,
+              help="Write a --format's report to this file (repeatable; the last --output goes with the "
+                   "last --format, and so on backwards; '-' or no --output is standard output).")
 @click.option("--fail-on", type=click.Choice([*SEVERITY_NAMES, "never"]),
               help="Exit 1 when a finding has this severity or worse.  [default: major]")
 @click.option("--min-severity", type=click.Choice(SEVERITY_NAMES),
@@ -93,13 +101,22 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable; replaces the configuration's).")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None,
               help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Record today's findings in this file (and exit 0 unless an input could not be checked).")
+@click.option("--show-baseline-stats", is_flag=True,
+              help="With --baseline: say how many findings it hid, and list those fixed since.")
+@click.option("--diff", "diff_rev", metavar="REV",
+              help="Only report findings on lines added or changed since git revision REV.")
 @click.option("--show-suppressed", is_flag=True, help="Also show findings silenced by suppression comments, with their reasons.")
 @click.option("--warn-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing.")
 @click.option("--stdin-filename", help="Name to report for standard input ('-'); its suffix picks the reader.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_rules, config_file, isolated,
-         html_mode, encoding, encoding_errors, text_field, id_field, exclude, respect_gitignore,
-         show_suppressed, warn_unused_suppressions, stdin_filename, color):
+def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_default_rules, config_file,
+         isolated, html_mode, encoding, encoding_errors, text_field, id_field, exclude, respect_gitignore,
+         baseline_file, write_baseline, show_baseline_stats, diff_rev, show_suppressed,
+         warn_unused_suppressions, stdin_filename, color):
     """Check PATHS (files, directories, or - for standard input) for problematic health claims.
 
     Reads plain text, Markdown, HTML, JSONL and WARC files (each optionally gzipped).
@@ -126,10 +143,21 @@ def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_ru
         "text-field": text_field, "id-field": id_field,
         "exclude": tuple(exclude) if exclude else None, "respect-gitignore": respect_gitignore,
     }
+    reports = _reports(fmts, outputs)
+    if show_baseline_stats and baseline_file is None:
+        _fail("--show-baseline-stats needs --baseline FILE")
     session = LintSession({k: v for k, v in given.items() if v is not None}, not no_default_rules,
                           config_file, isolated)
     if config_file is not None:
         _config_or_fail(session, None)
+    try:
+        session.baseline = Baseline.load(baseline_file) if baseline_file else None
+        session.changed = changed_since(diff_rev) if diff_rev else None
+    except BaselineError as exc:
+        _fail(f"--baseline: {exc}")
+    except DiffError as exc:
+        _fail(f"--diff {diff_rev}: {exc}")
+    session.recording = Baseline() if write_baseline else None
     results: list[FileResult] = []
     try:
         for item in session.inputs(list(paths), stdin_filename):
@@ -139,11 +167,43 @@ def lint(paths, fmt, fail_on, min_severity, select, ignore, rules, no_default_ru
     except UsageError as exc:
         _fail(str(exc))
 
-    FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), show_suppressed=show_suppressed,
-                        warn_unused=warn_unused_suppressions)
+    stats = _baseline_stats(session.baseline) if show_baseline_stats else None
+    for fmt, dest in reports:
+        options = dict(show_suppressed=show_suppressed, warn_unused=warn_unused_suppressions, baseline=stats)
+        if dest is None:
+            FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), **options)
+        else:
+            buffer = io.StringIO()
+            FORMATS[fmt].render(results, buffer, color=False, **options)
+            write_text_atomically(Path(dest), buffer.getvalue())
+    if session.recording is not None:
+        session.recording.write(write_baseline)
+        click.echo(f"claimcheck: wrote {sum(e.count for e in session.recording.entries.values())} findings "
+                   f"to the baseline {write_baseline}", err=True)
     if any(r.error for r in results):
         sys.exit(EXIT_ERROR)
+    if write_baseline:
+        sys.exit(EXIT_OK)
     sys.exit(EXIT_FINDINGS if any(r.failing for r in results) else EXIT_OK)
+
+
+def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """Pair formats with destinations from the end: `--format text --format sarif --output
+    r.sarif` sends text to standard output and SARIF to r.sarif. One report at most may go to
+    standard output (None)."""
+    fmts = fmts or ("text",)
+    if len(outputs) > len(fmts):
+        _fail(f"{len(outputs)} --output given for {len(fmts)} --format; give one --format per --output")
+    dests: list[str | None] = [None] * (len(fmts) - len(outputs)) + [None if o == "-" else o for o in outputs]
+    if dests.count(None) > 1:
+        _fail("only one report can go to standard output; give each --format an --output FILE")
+    return list(zip(fmts, dests))
+
+
+def _baseline_stats(baseline: Baseline) -> dict:
+    return {"hidden": baseline.matched,
+            "fixed": [{"path": e.path, "line": e.line, "rule": e.rule, "text": e.text, "count": e.count}
+                      for e in baseline.fixed()]}
 
 
 @main.command("config")

@@ -193,6 +193,7 @@ class FileResult:
     fail_on: Severity | None = None  # this document's fail-on (configuration may vary it)
     worst: Severity | None = None  # the most serious reported finding, shown or not
     hidden: int = 0  # reported findings below the severity shown
+    baselined: int = 0  # findings the baseline hides (not counted anywhere else)
 
     @property
     def failing(self) -> bool:

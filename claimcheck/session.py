@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping
 
 from .api import build_linter
+from .baseline import Baseline
 from .config import Config, ConfigError, Settings, find_config
 from .documents import Decoding, DocumentError, ReadOptions, Skipped, format_of, read_documents
 from .documents import open_input
 from .engine import Linter, Selection
-from .findings import CATEGORIES, FileResult, Severity
+from .findings import CATEGORIES, FileResult, Finding, Severity
+from .gitdiff import ChangedLines
 from .inputs import Input, expand
 
 NEVER = "never"
@@ -29,12 +31,17 @@ class UsageError(Exception):
 @dataclass
 class LintSession:
     """Everything a run shares: the flags the user gave (keyed like configuration keys), the
-    bundled-rules switch, and an explicit --config file (or --isolated: no file at all)."""
+    bundled-rules switch, an explicit --config file (or --isolated: no file at all), and the
+    gate's filters: lines changed since a revision (--diff), a baseline to hide known findings
+    (--baseline), a baseline being recorded (--write-baseline)."""
 
     cli: Mapping[str, object] = field(default_factory=dict)
     default_rules: bool = True
     config_file: Path | None = None
     isolated: bool = False
+    changed: ChangedLines | None = None
+    baseline: Baseline | None = None
+    recording: Baseline | None = None
     _configs: dict[Path, Config] = field(default_factory=dict)
     _bases: dict[tuple, Linter] = field(default_factory=dict)
     _linters: dict[tuple, Linter] = field(default_factory=dict)
@@ -111,7 +118,10 @@ class LintSession:
             except ConfigError:
                 return True
 
-        return expand(paths, stdin_name, excluded, gitignore)
+        inputs = expand(paths, stdin_name, excluded, gitignore)
+        if self.changed is None:
+            return inputs
+        return [i for i in inputs if i.error or i.path is None or self.changed.touched(i.path)]
 
     def results(self, item: Input, stdin: BinaryIO | None = None) -> Iterator[FileResult]:
         """One FileResult per document of an input (an error result when it cannot be read)."""
@@ -143,12 +153,31 @@ class LintSession:
                     yield FileResult(doc.path, error=doc.reason)
                 else:
                     checked = linter.check(doc)
-                    yield FileResult.of(doc.display, checked.findings, shown, suppressed=checked.suppressed,
+                    findings, baselined = self._gate(item.path, doc.display, doc.record is not None,
+                                                     checked.findings)
+                    yield FileResult.of(doc.display, findings, shown, suppressed=checked.suppressed,
                                         unused=checked.unused, record=doc.record, url=doc.url,
-                                        fail_on=fail_on)
+                                        fail_on=fail_on, baselined=baselined)
         finally:
             if item.path is not None:
                 stream.close()
+
+
+    def _gate(self, path: Path | None, display: str, is_record: bool, findings: list[Finding]
+              ) -> tuple[list[Finding], int]:
+        """What the gate judges: only findings on changed lines (--diff; a record or a
+        document-level finding counts when its file changed), recorded for --write-baseline,
+        minus those the baseline knows. Returns the findings left and how many it hid."""
+        if self.changed is not None and path is not None:
+            findings = [f for f in findings
+                        if self.changed.covers(path, *((None, None) if is_record or f.scope == "document"
+                                                      else (f.position.line, f.position.end_line)))]
+        if self.recording is not None:
+            self.recording.record(display, findings)
+        if self.baseline is None:
+            return findings, 0
+        new, known = self.baseline.split(display, findings)
+        return new, len(known)
 
 
 def _configured(base: Linter, settings: Settings) -> Linter:

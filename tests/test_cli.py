@@ -51,7 +51,7 @@ def test_json_contract(cli, files):
     assert f["references"] and f["message"]
     assert SPAM[f["start"]:f["end"]] == "permanent remission"
     assert data["summary"] == {"files": 2, "errors": 0, "skipped": 0, "findings": 4,
-                               "by_severity": {"critical": 2, "major": 2}, "suppressed": 0}
+                               "by_severity": {"critical": 2, "major": 2}, "suppressed": 0, "baselined": 0}
 
 
 def test_positions_are_code_points_and_survive_crlf(cli, tmp_path):

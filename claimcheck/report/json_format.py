@@ -10,7 +10,7 @@ from ..findings import SEVERITY_NAMES, FileResult
 
 
 def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+           warn_unused: bool = False, baseline: dict | None = None, **_: object) -> None:
     by_severity = Counter(str(f.severity) for r in results for f in r.findings)
     data = {
         "version": __version__,
@@ -22,8 +22,11 @@ def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False
             "findings": sum(by_severity.values()),
             "by_severity": {s: by_severity[s] for s in SEVERITY_NAMES if by_severity[s]},
             "suppressed": sum(len(r.suppressed) for r in results),
+            "baselined": sum(r.baselined for r in results),
         },
     }
+    if baseline is not None:
+        data["summary"]["baseline"] = baseline
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
 

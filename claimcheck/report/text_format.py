@@ -14,7 +14,7 @@ EXCERPT_WIDTH = 100
 
 
 def render(results: list[FileResult], out: TextIO, color: bool = False, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+           warn_unused: bool = False, baseline: dict | None = None, **_: object) -> None:
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
@@ -37,6 +37,13 @@ def render(results: list[FileResult], out: TextIO, color: bool = False, show_sup
             out.write(style(f"{result.path}: score {result.score} ({result.grade}), "
                             f"{_count(len(result.findings), 'finding')}\n\n", dim=True))
     out.write(_summary(results) + "\n")
+    if baseline is not None:
+        fixed = baseline["fixed"]
+        out.write(f"Baseline: {_count(baseline['hidden'], 'finding')} hidden, "
+                  f"{sum(e['count'] for e in fixed)} fixed since it was written.\n")
+        for e in fixed:
+            times = f" ({e['count']} times)" if e["count"] > 1 else ""
+            out.write(f"    fixed: {e['path']}:{e['line']}: {e['rule']} \"{e['text']}\"{times}\n")
 
 
 def _where(f: Finding, path: str) -> str:
@@ -92,6 +99,7 @@ def _summary(results: list[FileResult]) -> str:
     skipped = sum(1 for r in results if r.skipped)
     hidden = sum(r.hidden for r in results)
     suppressed = sum(len(r.suppressed) for r in results)
+    baselined = sum(r.baselined for r in results)
     unit = "document" if any(r.record is not None or "[" in r.path for r in results) else "file"
     counts = Counter(str(f.severity) for r in checked for f in r.findings)
     total = sum(counts.values())
@@ -104,6 +112,8 @@ def _summary(results: list[FileResult]) -> str:
         line += f"; {hidden} below --min-severity not shown"
     if suppressed:
         line += f"; {suppressed} suppressed"
+    if baselined:
+        line += f"; {baselined} hidden by the baseline"
     if skipped:
         line += f"; {_count(skipped, 'record')} skipped"
     if errors:
