@@ -232,6 +232,103 @@ def _config_or_fail(session: LintSession, path: Path | None):
         _fail(f"configuration error: {exc}")
 
 
+@main.command("fix")
+@click.argument("paths", nargs=-1)
+@click.option("--unsafe", is_flag=True,
+              help="Also apply replacements not marked safe, and insert missing warnings.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of the fixes to standard output and write nothing.")
+@click.option("--fail-on", type=click.Choice([*SEVERITY_NAMES, "never"]),
+              help="Exit 1 when a finding of this severity or worse remains.  [default: major]")
+@click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable).")
+@rules_option
+@no_default_option
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Use this configuration file for every path instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--html-mode", type=click.Choice(HTML_MODES),
+              help="HTML: the main content only, or all visible text.  [default: main]")
+@click.option("--encoding", help="Decode (and write back) files in this encoding (default: BOM, else UTF-8).")
+@click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable; replaces the configuration's).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]")
+@click.option("--stdin-filename", help="Name for standard input ('-'); its suffix picks the reader.")
+def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_default_rules, config_file,
+                isolated, html_mode, encoding, exclude, respect_gitignore, stdin_filename):
+    """Apply the suggested replacements of rules whose fix is marked safe to PATHS (plain
+    text, Markdown and HTML files; directories are walked as by 'lint').
+
+    --unsafe also applies the other replacements and inserts missing warnings (a paragraph
+    after the first one mentioning the drug). Every fix is re-linted before it is kept: one
+    that leaves its finding or creates another is dropped and reported. Encoding, byte-order
+    mark, line endings and file mode are kept; files are replaced atomically and only when
+    something changed. A fix whose text crosses markup (*permanent* remission) is skipped.
+
+    '-' reads standard input and writes the fixed text to standard output (reports go to
+    standard error). JSONL, WARC and compressed files are not fixed (an error, exit 2).
+
+    Exit codes, on what remains after fixing: 0 nothing at or above --fail-on, 1 findings at
+    or above it, 2 a usage, configuration, rulebook or input error.
+    """
+    from .fix import fix_input, outcome_lines, save, summary_line, unified_diff
+    from .documents import DocumentError
+
+    if not paths:
+        _fail("no paths given (use '-' to read standard input)")
+    if "-" in paths and len(paths) > 1:
+        _fail("'-' (standard input) cannot be fixed together with other paths")
+    if stdin_filename and "-" not in paths:
+        _fail("--stdin-filename only applies when a path is '-'")
+    if encoding:
+        try:
+            check_encoding(encoding)
+        except ValueError as exc:
+            _fail(f"--encoding: {exc}")
+    given = {
+        "fail-on": fail_on, "select": _names(select) if select else None,
+        "ignore": _names(ignore) if ignore else None,
+        "rules": tuple(p.absolute() for p in rules) if rules else None,
+        "html-mode": html_mode, "encoding": encoding,
+        "exclude": tuple(exclude) if exclude else None, "respect-gitignore": respect_gitignore,
+    }
+    session = LintSession({k: v for k, v in given.items() if v is not None}, not no_default_rules,
+                          config_file, isolated)
+    if config_file is not None:
+        _config_or_fail(session, None)
+    to_stdout = "-" in paths
+    report_err = show_diff or to_stdout  # standard output carries the diff or the fixed text
+    fixes = []
+    try:
+        for item in session.inputs(list(paths), stdin_filename):
+            data = sys.stdin.buffer.read() if item.path is None else None
+            fix = fix_input(session, item, unsafe, data)
+            if not fix.result.error:
+                try:
+                    if show_diff:
+                        click.echo(unified_diff(fix), nl=False)
+                    elif item.path is None:
+                        sys.stdout.buffer.write(fix.data or b"")
+                        sys.stdout.buffer.flush()
+                    else:
+                        save(fix)
+                except DocumentError as exc:
+                    fix.failed(exc.reason)
+            if fix.result.error:
+                click.echo(f"{fix.display}: error: {fix.result.error}", err=report_err)
+            for line in outcome_lines(fix, dry_run=show_diff):
+                click.echo(line, err=report_err)
+            fixes.append(fix)
+    except RulebookError as exc:
+        _rulebook_failed(exc)
+    except UsageError as exc:
+        _fail(str(exc))
+    click.echo(summary_line(fixes, dry_run=show_diff), err=report_err)
+    if any(f.result.error for f in fixes):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if any(f.result.failing for f in fixes) else EXIT_OK)
+
+
 @main.command("eval")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -63,6 +63,9 @@ class Rule:
     context: dict[str, str] = field(default_factory=dict)
     scope: tuple[str, ...] = ()
     examples: list[Example] = field(default_factory=list)
+    # suggestion.safe: `claimcheck fix` applies the replacement without --unsafe, to every match
+    # (True) or only to matches reading as one of these phrases
+    safe_fix: bool | tuple[str, ...] = False
 
     @property
     def where(self) -> str:

@@ -16,7 +16,8 @@ RULE_KEYS = {
     "id", "category", "severity", "message", "description", "suggestion", "references",
     "context", "scope", "examples",
 } | PATTERN_KEYS
-SUGGESTION_KEYS = {"replacement", "advice", "insert"}
+SUGGESTION_KEYS = {"replacement", "advice", "insert", "safe"}
+SUGGESTION_TEXTS = ("replacement", "advice", "insert")
 EXAMPLE_KEYS = {"fire", "no_fire"}
 EXAMPLE_ENTRY_KEYS = {"text", "match", "severity"}
 SCOPE_KEYS = {"mentions"}
@@ -185,6 +186,7 @@ class PackReader:
                 if within not in ("document", "section"):
                     self.problem(raw.line_of("within"), "'within' must be 'document' or 'section'")
         suggestion = self._suggestion(raw, what, KINDS[kind].SCOPE if kind else None)
+        safe_fix = self._safe_fix(raw)
         references = tuple(r.value for r in self._string_list(raw, "references", what))
         context = self._context(raw, what)
         scope = self._mentions(raw, what)
@@ -196,6 +198,7 @@ class PackReader:
             spec=spec, pack=pack, file=self.file, line=line, within=within,
             description=self._string(raw, "description", what), suggestion=suggestion,
             references=references, context=context, scope=scope, examples=examples,  # type: ignore[arg-type]
+            safe_fix=safe_fix,
         )
         return rule
 
@@ -225,7 +228,7 @@ class PackReader:
             self.problem(raw.line_of("suggestion"), f"'suggestion' in {what} must be a text or a mapping")
             return None
         self._unknown_keys(value, SUGGESTION_KEYS, f"suggestion of {what}")
-        fields = {k: self._string(value, k, f"suggestion of {what}") for k in SUGGESTION_KEYS}
+        fields = {k: self._string(value, k, f"suggestion of {what}") for k in SUGGESTION_TEXTS}
         if scope == "document" and fields["replacement"]:
             self.problem(value.line_of("replacement"), "document rules suggest text to 'insert', not a 'replacement'")
         if scope == "sentence" and fields["insert"]:
@@ -234,6 +237,25 @@ class PackReader:
             self.problem(value.line, f"'suggestion' in {what} is empty")
             return None
         return Suggestion(**fields)
+
+    def _safe_fix(self, raw: LineDict) -> bool | tuple[str, ...]:
+        """``safe: true`` on a suggestion lets ``claimcheck fix`` apply its replacement without
+        --unsafe; ``safe: [phrases]`` only to matches that read as one of them (when optional
+        words or gaps could make the replacement swallow a word). Only a replacement can be
+        safe: inserted text always needs an editor's eye."""
+        value = raw.get("suggestion")
+        if not isinstance(value, LineDict) or "safe" not in value:
+            return False
+        safe = value["safe"]
+        if isinstance(safe, list) and safe and all(isinstance(p, str) and p.strip() for p in safe):
+            safe = tuple(safe)
+        elif not isinstance(safe, bool):
+            self.problem(value.line_of("safe"), "'safe' must be true, false or a list of phrases")
+            return False
+        if safe and "replacement" not in value:
+            self.problem(value.line_of("safe"), "'safe' marks a 'replacement'; inserted text is never a safe fix")
+            return False
+        return safe
 
     def _context(self, raw: LineDict, what: str) -> dict[str, str]:
         if "context" not in raw:
