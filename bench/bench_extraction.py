@@ -180,7 +180,7 @@ def main() -> int:
     n = len(pages)
     options = ", ".join(f"{k}={v}" for k, v in TRAFILATURA_OPTIONS.items())
     print(f"extraction benchmark: {n} pages, {mb:.1f} MB of HTML; trafilatura {trafilatura.__version__} ({options})")
-    print(f"scoring: 4-token shingles of \\w+ (case kept), multiset matches, P and R averaged over pages, F1 of the averages")
+    print("scoring: 4-token shingles of \\w+ (case kept), multiset matches, P and R averaged over pages, F1 of the averages")
     print(f"{'extractor':<26}{'precision':>10}{'recall':>9}{'F1':>8}{'docs/s':>9}{'errors':>8}")
     for label, texts, seconds, errs in (("claimcheck html_document", ours, ours_s, errors),
                                         ("bare trafilatura.extract", bare, bare_s, 0)):

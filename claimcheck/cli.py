@@ -418,6 +418,9 @@ def rules_show(rule_id, rules, no_default_rules):
                              ("advice", rule.suggestion.advice)):
             if value:
                 lines.append(f"  {label + ':':<12} {value}")
+        if rule.safe_fix:
+            lines.append("  safe fix:    " + ("yes" if rule.safe_fix is True else
+                                              "for " + ", ".join(f'"{p}"' for p in rule.safe_fix)))
     policy = linter.compiled.policy[rule.id]
     lines.append("  context:   " + ", ".join(f"{t} {e}" for t, e in policy.items()))
     if rule.references:

@@ -33,11 +33,9 @@ from .atomic import write_bytes_atomically
 from .config import ConfigError, Settings
 from .documents import Decoding, Document, DocumentError, LineIndex, format_of, open_input
 from .documents.compressed import GZIP_MAGIC
-from .documents.encoding import _known, check_encoding, decode, detect_bom
-# The charset decode_html falls back to is needed to write a page back in it; these are the
-# helpers it decides with (the byte-for-byte round trip in SourceFile.read guards against drift).
-from .documents.html import _CP1252_UNDEFINED, _html_label, decode_html, html_document, sniff_meta_charset
-from .documents.markdown import _MD, _blank_front_matter, markdown_document
+from .documents.encoding import check_encoding, decode, detect_bom, known_encoding
+from .documents.html import decode_html, html_document, page_charset
+from .documents.markdown import markdown_document, parse_markdown
 from .documents.text import text_document
 from .engine import Linter
 from .findings import SEVERITY_NAMES, FileResult, Finding, Severity
@@ -107,10 +105,7 @@ def _encoding_of(data: bytes, fmt: str, decoding: Decoding) -> tuple[str, bytes]
     if bom_encoding is not None:
         return bom_encoding, data[:bom_len]
     if fmt == "html":
-        charset = _html_label(sniff_meta_charset(data), in_page=True)
-        if charset == "windows-1252" and _CP1252_UNDEFINED.search(data):
-            charset = "latin-1"
-        return _known(charset) or "utf-8", b""
+        return known_encoding(page_charset(data)) or "utf-8", b""
     return "utf-8", b""
 
 
@@ -300,7 +295,7 @@ def _markdown_block_end(text: str, at: int) -> int:
     inside a list, a quote or a code fence that follows without a blank line."""
     line = text.count("\n", 0, at)
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    for token in _MD.parse(_blank_front_matter(text)):
+    for token in parse_markdown(text):
         if token.level == 0 and token.nesting >= 0 and token.map and token.map[0] <= line < token.map[1]:
             end = starts[token.map[1]] if token.map[1] < len(starts) else len(text)
             return _back_over_space(text, end, at)

@@ -2,7 +2,6 @@
 line endings, mode), markup left intact, --unsafe insertions, fixes the re-lint refuses, exit codes."""
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 

@@ -175,6 +175,6 @@ def test_the_action_lint_step_runs_and_writes_sarif(tmp_path, monkeypatch):
            "CLAIMCHECK_DIFF": "", "CLAIMCHECK_SARIF": "out.sarif"}
     run = subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 1, run.stderr
-    assert f"::error file=docs/a.md,line=3,col=11," in run.stdout
+    assert "::error file=docs/a.md,line=3,col=11," in run.stdout
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     assert sarif["runs"][0]["results"][0]["ruleId"] == REMISSION

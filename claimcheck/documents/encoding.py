@@ -57,7 +57,7 @@ def decode(data: bytes, path: str, how: Decoding = Decoding(), fallback: str | N
     else:
         if b"\x00" in data[:_SNIFF_BYTES]:
             raise DocumentError(path, "binary file (contains NUL bytes), not checked")
-        encoding = _known(fallback) or "utf-8"
+        encoding = known_encoding(fallback) or "utf-8"
     try:
         return data.decode(encoding, errors=how.errors)
     except UnicodeDecodeError as exc:
@@ -69,7 +69,8 @@ def decode(data: bytes, path: str, how: Decoding = Decoding(), fallback: str | N
         ) from None
 
 
-def _known(name: str | None) -> str | None:
+def known_encoding(name: str | None) -> str | None:
+    """The canonical name of an encoding label, or None when Python does not know it."""
     if not name:
         return None
     try:

@@ -64,13 +64,19 @@ def decode_html(data: bytes, path: str, how: Decoding = Decoding(), declared: st
     """Decode a page: a BOM, else the encoding the user named, else the HTTP charset
     (``declared``), else a <meta> charset in the first 4 KB, else UTF-8. A charset that is
     not a text encoding Python knows is ignored; errors are DocumentErrors."""
+    try:
+        return decode(data, path, how, fallback=page_charset(data, declared))
+    except (ValueError, LookupError) as exc:  # an encoding the user named that Python lacks
+        raise DocumentError(path, str(exc)) from None
+
+
+def page_charset(data: bytes, declared: str | None = None) -> str | None:
+    """The charset a page is read in when it has no BOM and the user named none: the HTTP
+    charset (``declared``), else its <meta> one, as browsers read the label (None: UTF-8)."""
     charset = _html_label(declared) or _html_label(sniff_meta_charset(data), in_page=True)
     if charset == "windows-1252" and _CP1252_UNDEFINED.search(data):
         charset = "latin-1"  # bytes Python's cp1252 rejects: browsers read these as Latin-1
-    try:
-        return decode(data, path, how, fallback=charset)
-    except (ValueError, LookupError) as exc:  # an encoding the user named that Python lacks
-        raise DocumentError(path, str(exc)) from None
+    return charset
 
 
 def sniff_meta_charset(data: bytes) -> str | None:

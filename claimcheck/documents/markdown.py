@@ -35,9 +35,8 @@ _MD = _parser()
 def markdown_document(source: str, path: str) -> Document:
     """A Document of the prose of a Markdown source; DocumentError when it has none."""
     index = LineIndex(source)
-    parse_source = _blank_front_matter(source)
     builder = _ProseBuilder(source, index)
-    tokens = _MD.parse(parse_source)
+    tokens = parse_markdown(source)
     line_starts = _line_starts(source)
     in_row = False
     for i, token in enumerate(tokens):
@@ -60,6 +59,11 @@ def markdown_document(source: str, path: str) -> Document:
     return Document(path=path, text=text, source=source, offsets=offsets,
                     section_starts=builder.section_starts, directives=builder.directives,
                     _line_index=index)
+
+
+def parse_markdown(source: str) -> list[Token]:
+    """markdown-it tokens of a source, front matter skipped; line maps index the source itself."""
+    return _MD.parse(_blank_front_matter(source))
 
 
 def _blank_front_matter(source: str) -> str:
