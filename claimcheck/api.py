@@ -28,9 +28,29 @@ def build_linter(
     whose own examples misbehave makes loading fail (RulebookError naming file:line).
 
     The bundled packs' examples are not re-run on every load: the test suite and
-    ``claimcheck rules test`` check them, and they cost seconds of start-up."""
+    ``claimcheck rules test`` check them, and they cost seconds of start-up. A compiled
+    rulebook is kept for the life of the process, keyed by its pack files and their
+    modification times, so commands run many times in one process (tests, an editor
+    integration) compile each rulebook once."""
+    paths = rule_paths(extra_rules, default_rules)
+    key = (tuple(_stamp(p) for p in pack_files(paths)), default_rules, check_examples)
+    base = _compiled.get(key)
+    if base is None:
+        base = _compiled[key] = _compile(paths, default_rules, check_examples)
+    return base.configured(selection)
+
+
+_compiled: dict[tuple, Linter] = {}
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return str(path.resolve()), st.st_mtime_ns, st.st_size
+
+
+def _compile(paths: list[Path], default_rules: bool, check_examples: bool) -> Linter:
     nlp = get_nlp()
-    rulebook = read_rulebook(rule_paths(extra_rules, default_rules))
+    rulebook = read_rulebook(paths)
     compiled = compile_rulebook(rulebook, nlp)
     if check_examples:
         bundled = {display_path(p) for p in pack_files([default_rules_dir()])} if default_rules else set()
@@ -38,4 +58,4 @@ def build_linter(
         failures = [r.problem() for r in run_examples(Linter(compiled, nlp), extra) if not r.ok]
         if failures:
             raise RulebookError(failures)
-    return Linter(compiled, nlp, selection)
+    return Linter(compiled, nlp)
