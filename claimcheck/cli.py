@@ -67,6 +67,30 @@ no_default_option = click.option("--no-default-rules", is_flag=True,
                                  help="Do not load the bundled rulebook (use with --rules).")
 
 
+def _options(*options):
+    """Several click options applied as one decorator (options lint and fix share)."""
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return apply
+
+
+input_options = _options(
+    click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="Use this configuration file for every path instead of looking for one."),
+    click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+    click.option("--html-mode", type=click.Choice(HTML_MODES),
+                 help="HTML: the main content only, or all visible text.  [default: main]"),
+)
+discovery_options = _options(
+    click.option("--exclude", multiple=True,
+                 help="Leave out files matching this glob (repeatable; replaces the configuration's)."),
+    click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+                 help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]"),
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="claimcheck")
 def main() -> None:
@@ -88,19 +112,13 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable).")
 @rules_option
 @no_default_option
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this configuration file for every path instead of looking for one.")
-@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
-@click.option("--html-mode", type=click.Choice(HTML_MODES),
-              help="HTML: the main content only, or all visible text.  [default: main]")
+@input_options
 @click.option("--encoding", help="Decode files with this encoding (default: BOM, else UTF-8).")
 @click.option("--encoding-errors", type=click.Choice(ERROR_MODES),
               help="Undecodable bytes: an error for that file, or replaced with U+FFFD.  [default: strict]")
 @click.option("--text-field", help="JSONL: the field holding each record's text.  [default: text]")
 @click.option("--id-field", help="JSONL: the field naming each record.  [default: id, else url]")
-@click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable; replaces the configuration's).")
-@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
-              help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]")
+@discovery_options
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
@@ -126,30 +144,14 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage,
     configuration, rulebook or input error.
     """
-    if not paths:
-        _fail("no paths given (use '-' to read standard input)")
-    if stdin_filename and "-" not in paths:
-        _fail("--stdin-filename only applies when a path is '-'")
-    if encoding:
-        try:
-            check_encoding(encoding)
-        except ValueError as exc:
-            _fail(f"--encoding: {exc}")
-    given = {
-        "fail-on": fail_on, "min-severity": min_severity,
-        "select": _names(select) if select else None, "ignore": _names(ignore) if ignore else None,
-        "rules": tuple(p.absolute() for p in rules) if rules else None,
-        "html-mode": html_mode, "encoding": encoding, "encoding-errors": encoding_errors,
-        "text-field": text_field, "id-field": id_field,
-        "exclude": tuple(exclude) if exclude else None, "respect-gitignore": respect_gitignore,
-    }
     reports = _reports(fmts, outputs)
     if show_baseline_stats and baseline_file is None:
         _fail("--show-baseline-stats needs --baseline FILE")
-    session = LintSession({k: v for k, v in given.items() if v is not None}, not no_default_rules,
-                          config_file, isolated)
-    if config_file is not None:
-        _config_or_fail(session, None)
+    session = _session(paths, stdin_filename, no_default_rules, config_file, isolated, {
+        "fail-on": fail_on, "min-severity": min_severity, "select": select, "ignore": ignore, "rules": rules,
+        "html-mode": html_mode, "encoding": encoding, "encoding-errors": encoding_errors,
+        "text-field": text_field, "id-field": id_field, "exclude": exclude, "respect-gitignore": respect_gitignore,
+    })
     try:
         session.baseline = Baseline.load(baseline_file) if baseline_file else None
         session.changed = changed_since(diff_rev) if diff_rev else None
@@ -185,6 +187,30 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
     if write_baseline:
         sys.exit(EXIT_OK)
     sys.exit(EXIT_FINDINGS if any(r.failing for r in results) else EXIT_OK)
+
+
+def _session(paths: tuple[str, ...], stdin_filename: str | None, no_default_rules: bool,
+             config_file: Path | None, isolated: bool, flags: dict) -> LintSession:
+    """Check the PATHS and flags that lint and fix share, and start a session with the flags
+    the user gave (keyed like configuration keys; empty and None values were not given)."""
+    if not paths:
+        _fail("no paths given (use '-' to read standard input)")
+    if stdin_filename and "-" not in paths:
+        _fail("--stdin-filename only applies when a path is '-'")
+    if flags.get("encoding"):
+        try:
+            check_encoding(flags["encoding"])
+        except ValueError as exc:
+            _fail(f"--encoding: {exc}")
+    for key in ("select", "ignore"):
+        flags[key] = _names(flags[key]) if flags.get(key) else None
+    flags["rules"] = tuple(p.absolute() for p in flags["rules"]) if flags.get("rules") else None
+    flags["exclude"] = tuple(flags["exclude"]) if flags.get("exclude") else None
+    session = LintSession({k: v for k, v in flags.items() if v is not None}, not no_default_rules,
+                          config_file, isolated)
+    if config_file is not None:
+        _config_or_fail(session, None)
+    return session
 
 
 def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -244,15 +270,9 @@ def _config_or_fail(session: LintSession, path: Path | None):
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable).")
 @rules_option
 @no_default_option
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this configuration file for every path instead of looking for one.")
-@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
-@click.option("--html-mode", type=click.Choice(HTML_MODES),
-              help="HTML: the main content only, or all visible text.  [default: main]")
+@input_options
 @click.option("--encoding", help="Decode (and write back) files in this encoding (default: BOM, else UTF-8).")
-@click.option("--exclude", multiple=True, help="Leave out files matching this glob (repeatable; replaces the configuration's).")
-@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
-              help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]")
+@discovery_options
 @click.option("--stdin-filename", help="Name for standard input ('-'); its suffix picks the reader.")
 def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_default_rules, config_file,
                 isolated, html_mode, encoding, exclude, respect_gitignore, stdin_filename):
@@ -274,28 +294,12 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
     from .fix import fix_input, outcome_lines, save, summary_line, unified_diff
     from .documents import DocumentError
 
-    if not paths:
-        _fail("no paths given (use '-' to read standard input)")
     if "-" in paths and len(paths) > 1:
         _fail("'-' (standard input) cannot be fixed together with other paths")
-    if stdin_filename and "-" not in paths:
-        _fail("--stdin-filename only applies when a path is '-'")
-    if encoding:
-        try:
-            check_encoding(encoding)
-        except ValueError as exc:
-            _fail(f"--encoding: {exc}")
-    given = {
-        "fail-on": fail_on, "select": _names(select) if select else None,
-        "ignore": _names(ignore) if ignore else None,
-        "rules": tuple(p.absolute() for p in rules) if rules else None,
-        "html-mode": html_mode, "encoding": encoding,
-        "exclude": tuple(exclude) if exclude else None, "respect-gitignore": respect_gitignore,
-    }
-    session = LintSession({k: v for k, v in given.items() if v is not None}, not no_default_rules,
-                          config_file, isolated)
-    if config_file is not None:
-        _config_or_fail(session, None)
+    session = _session(paths, stdin_filename, no_default_rules, config_file, isolated, {
+        "fail-on": fail_on, "select": select, "ignore": ignore, "rules": rules, "html-mode": html_mode,
+        "encoding": encoding, "exclude": exclude, "respect-gitignore": respect_gitignore,
+    })
     to_stdout = "-" in paths
     report_err = show_diff or to_stdout  # standard output carries the diff or the fixed text
     fixes = []
