@@ -537,6 +537,10 @@ class ConfigCache:
         directory's."""
         return self._config(self._find(_directory_of(file if file is not None else Path.cwd())))
 
+    def defaults(self) -> Config:
+        """No file at all (--isolated): the defaults, rooted at the working directory."""
+        return self._config(None)
+
     def explicit(self, path: Path) -> Config:
         """The file given with --config, used for every input instead of discovery."""
         return self._config(Path(os.path.abspath(path)))

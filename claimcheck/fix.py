@@ -320,7 +320,7 @@ class _HTMLBlocks(HTMLParser):
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
         self.source = source
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._index = LineIndex(source)
         self._open: list[tuple[str, int]] = []
         self.extents: list[tuple[str, int, int]] = []
 
@@ -333,8 +333,7 @@ class _HTMLBlocks(HTMLParser):
         return self.extents
 
     def _here(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
+        return self._index.offset(*self.getpos())
 
     def handle_starttag(self, tag: str, attrs) -> None:
         here = self._here()

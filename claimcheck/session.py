@@ -13,7 +13,7 @@ from typing import BinaryIO, Iterator, Mapping
 
 from .api import build_linter
 from .baseline import Baseline
-from .config import Config, ConfigError, Settings, find_config
+from .config import Config, ConfigCache, ConfigError, Settings
 from .documents import Decoding, DocumentError, ReadOptions, Skipped, format_of, read_documents
 from .documents import open_input
 from .engine import Linter, Selection
@@ -42,7 +42,7 @@ class LintSession:
     changed: ChangedLines | None = None
     baseline: Baseline | None = None
     recording: Baseline | None = None
-    _configs: dict[Path, Config] = field(default_factory=dict)
+    _configs: ConfigCache = field(default_factory=ConfigCache)
     _bases: dict[tuple, Linter] = field(default_factory=dict)
     _linters: dict[tuple, Linter] = field(default_factory=dict)
     _checked: set[tuple] = field(default_factory=set)
@@ -53,17 +53,10 @@ class LintSession:
         """The configuration governing a path (None: standard input, from the working
         directory): --config, else the closest file upward, else the defaults. Raises ConfigError."""
         if self.isolated:
-            return self._load(None)
+            return self._configs.defaults()
         if self.config_file is not None:
-            return self._load(self.config_file)
-        start = Path.cwd() if path is None else (path if path.is_dir() else path.parent)
-        return self._load(find_config(start.absolute()))
-
-    def _load(self, path: Path | None) -> Config:
-        key = path.absolute() if path is not None else Path()
-        if key not in self._configs:
-            self._configs[key] = Config.load(path)
-        return self._configs[key]
+            return self._configs.explicit(self.config_file)
+        return self._configs.for_path(path)
 
     def settings_for(self, path: Path | None) -> Settings:
         return self.config_for(path).settings_for(path, self.cli)
@@ -148,9 +141,9 @@ class LintSession:
         try:
             for doc in read_documents(stream, item.display, fmt, options):
                 if isinstance(doc, Skipped):
-                    yield FileResult(doc.path, skipped=doc.reason)
+                    yield FileResult(doc.path, skipped=doc.reason, record=doc.record)
                 elif isinstance(doc, DocumentError):
-                    yield FileResult(doc.path, error=doc.reason)
+                    yield FileResult(doc.path, error=doc.reason, record=doc.record)
                 else:
                     checked = linter.check(doc)
                     findings, baselined = self._gate(item.path, doc.display, doc.record is not None,

@@ -27,6 +27,20 @@ def pack(tmp_path: Path, rules: str) -> str:
     return str(path)
 
 
+def fine_print_pack(tmp_path: Path, suggestion: str) -> str:
+    """A document rule: pages mentioning Zorbly need "fine print"; the suggestion on line 9."""
+    return pack(tmp_path, f"""\
+  - id: local-fine-print
+    category: missing-warning
+    severity: major
+    message: Zorbly pages need the fine print.
+    when: ["zorbly"]
+    require: ["fine print"]
+    suggestion: {suggestion}
+    examples: {{fire: ["Zorbly is here."], no_fire: ["Zorbly is here. Read the fine print."]}}
+""")
+
+
 def test_safe_fixes_are_applied_and_reported(cli, tmp_path):
     path = write(tmp_path / "draft.txt", PERMANENT)
     run = cli("fix", str(path))
@@ -152,19 +166,7 @@ def test_insertions_only_with_unsafe(cli, tmp_path):
 
 
 def test_html_insertion_is_an_escaped_paragraph_after_the_block(cli, tmp_path):
-    rules = pack(tmp_path, """\
-  - id: local-fine-print
-    category: missing-warning
-    severity: major
-    message: Zorbly pages need the fine print.
-    when: ["zorbly"]
-    require: ["fine print"]
-    suggestion:
-      insert: Zorbly & Co. <terms> apply; read the fine print.
-    examples:
-      fire: ["Zorbly is here."]
-      no_fire: ["Zorbly is here. Read the fine print."]
-""")
+    rules = fine_print_pack(tmp_path, '{insert: "Zorbly & Co. <terms> apply; read the fine print."}')
     page = ("<html><body>\n<article>\n  <h1>Our shop</h1>\n"
             "  <p>Zorbly is a product we sell to people who like long paragraphs of text about products.</p>\n"
             "  <p>It comes in a box and the box is blue, which many customers seem to like a lot.</p>\n"
@@ -245,16 +247,7 @@ def test_many_document_and_compressed_files_are_refused(cli, tmp_path):
 
 
 def test_safe_is_only_for_replacements(cli, tmp_path):
-    rules = pack(tmp_path, """\
-  - id: local-fine-print
-    category: missing-warning
-    severity: major
-    message: Zorbly pages need the fine print.
-    when: ["zorbly"]
-    require: ["fine print"]
-    suggestion: {insert: Read the fine print., safe: true}
-    examples: {fire: ["Zorbly is here."], no_fire: ["Zorbly is here. Read the fine print."]}
-""")
+    rules = fine_print_pack(tmp_path, "{insert: Read the fine print., safe: true}")
     run = cli("fix", str(write(tmp_path / "a.txt", "Hello.\n")), "--rules", rules)
     assert run.code == 2
     assert "local.yaml:9: 'safe' marks a 'replacement'; inserted text is never a safe fix" in run.err

@@ -210,3 +210,13 @@ def test_truncated_gzip_of_a_single_document_is_an_error(cli, tmp_path, name, bo
     first, second = run.json()["files"]
     assert first["error"] == "truncated gzip data (the file ends before the compressed stream does)"
     assert REMISSION in {f["rule"] for f in second["findings"]}
+
+
+def test_a_warc_page_without_main_content_is_an_error_naming_the_page(cli, tmp_path):
+    archive = tmp_path / "crawl.warc.gz"
+    archive.write_bytes(warc([("https://example.com/empty", "text/html", b"<html><body></body></html>"),
+                              ("https://example.com/a", "text/html", PAGE.encode())]))
+    empty, page = cli("lint", str(archive), "--format", "json").json()["files"]
+    assert (empty["path"], empty["record"]) == (f"{archive}[https://example.com/empty]", "https://example.com/empty")
+    assert empty["error"] == "no main content found in the HTML page (try --html-mode all)"
+    assert REMISSION in {f["rule"] for f in page["findings"]}

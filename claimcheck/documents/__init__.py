@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from .compressed import read_all
-from .encoding import Decoding
+from .encoding import Decoding, decode
 from .model import Document, DocumentError, LineIndex, Skipped
-from .text import decode_bytes, text_document
+from .text import text_document
 
 FORMATS = ("text", "markdown", "html", "jsonl", "warc")
 SUFFIXES: dict[str, str] = {
@@ -26,7 +26,7 @@ SUFFIXES: dict[str, str] = {
 
 __all__ = [
     "Decoding", "Document", "DocumentError", "FORMATS", "LineIndex", "ReadOptions", "SUFFIXES",
-    "Skipped", "decode_bytes", "format_of", "open_input", "read_document", "read_documents",
+    "Skipped", "format_of", "open_input", "read_document", "read_documents",
     "text_document",
 ]
 
@@ -69,7 +69,7 @@ def _single(data: bytes, display: str, fmt: str, options: ReadOptions) -> Docume
     if fmt == "html":
         from .html import decode_html, html_document
         return html_document(decode_html(data, display, options.decoding), display, mode=options.html_mode)
-    text = decode_bytes(data, display, options.decoding)
+    text = decode(data, display, options.decoding)
     if fmt == "markdown":
         from .markdown import markdown_document
         return markdown_document(text, display)

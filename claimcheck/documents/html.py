@@ -175,12 +175,12 @@ class _VisibleTextParser(HTMLParser):
     the next event, and the reader decodes its entities itself so that each decoded character
     keeps the offset of the entity it came from."""
 
-    def __init__(self, source: str, hidden: frozenset[str]):
+    def __init__(self, source: str, hidden: frozenset[str], index: LineIndex):
         super().__init__(convert_charrefs=True)
         self.source = source
         self.hidden = hidden
         self.out = _StreamBuilder()
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._index = index
         self._inside: dict[str, int] = {}
         self._pre = 0
         self._data_at: int | None = None
@@ -197,8 +197,7 @@ class _VisibleTextParser(HTMLParser):
     # -- positions
 
     def _here(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
+        return self._index.offset(*self.getpos())
 
     def _flush(self) -> None:
         """Emit the text event that ended where the current event begins."""
@@ -316,10 +315,10 @@ def _common_suffix(a: str, b: str) -> int:
     return n
 
 
-def visible_text(source: str, hidden: frozenset[str] = HIDDEN) -> VisibleText:
+def visible_text(source: str, hidden: frozenset[str] = HIDDEN, index: LineIndex | None = None) -> VisibleText:
     """All visible text of a page (the text of ``hidden`` elements left out), with where each
     character is in the source."""
-    return _VisibleTextParser(source, hidden).run()
+    return _VisibleTextParser(source, hidden, index or LineIndex(source)).run()
 
 
 # --------------------------------------------------------------------------- main content
@@ -527,16 +526,17 @@ def html_document(html: str, path: str, mode: str = "main", record: str | None =
     prose character mapped to where it is in ``html`` (or to None where it cannot be found)."""
     if mode not in HTML_MODES:
         raise ValueError(f"unknown HTML mode {mode!r} (expected one of: {', '.join(HTML_MODES)})")
+    index = LineIndex(html)  # one for the parser, the directives and the findings' positions
     if mode == "main":
-        visible = visible_text(html, _EXTRACTABLE_HIDDEN)
+        visible = visible_text(html, _EXTRACTABLE_HIDDEN, index)
         prose, offsets, sections = _main_prose(html, visible)
         if not prose.strip():
-            raise DocumentError(path, NO_MAIN_CONTENT)
+            raise DocumentError(path, NO_MAIN_CONTENT, record)
     else:
-        visible = visible_text(html)
+        visible = visible_text(html, index=index)
         prose, offsets, sections = _all_prose(visible)
         if not prose.strip():
-            raise DocumentError(path, NO_TEXT)
-    directives = list(html_comment_directives(html, LineIndex(html).line_col))
+            raise DocumentError(path, NO_TEXT, record)
+    directives = list(html_comment_directives(html, index.line_col))
     return Document(path=path, text=prose, source=html, offsets=offsets, section_starts=sections,
-                    record=record, url=url, directives=directives)
+                    record=record, url=url, directives=directives, _line_index=index)

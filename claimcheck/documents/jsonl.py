@@ -55,7 +55,7 @@ def _record(raw: bytes, display: str, number: int, how: Decoding, text_field: st
     text = data.get(text_field)
     if not isinstance(text, str):
         found = "no" if text is None else f"a non-string ({type(text).__name__})"
-        return DocumentError(f"{display}[{record}]", f"{found} {text_field!r} field (--text-field names another)")
+        return DocumentError(display, f"{found} {text_field!r} field (--text-field names another)", record)
     url = data.get("url") if isinstance(data.get("url"), str) else None
     try:
         return text_document(text, display, record=record, url=url)

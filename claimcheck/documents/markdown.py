@@ -37,7 +37,11 @@ def markdown_document(source: str, path: str) -> Document:
     index = LineIndex(source)
     builder = _ProseBuilder(source, index)
     tokens = parse_markdown(source)
-    line_starts = _line_starts(source)
+
+    def lines(token: Token) -> tuple[int, int]:
+        """The source span of a block's lines (markdown-it maps are 0-based, end exclusive)."""
+        return index.offset(token.map[0] + 1), index.offset(token.map[1] + 1)
+
     in_row = False
     for i, token in enumerate(tokens):
         if token.type == "tr_open":
@@ -46,12 +50,11 @@ def markdown_document(source: str, path: str) -> Document:
         elif token.type == "tr_close":
             in_row = False
         elif token.type == "html_block" and token.map:
-            builder.directives_in(line_starts[token.map[0]], _line_end(line_starts, token.map[1], source))
+            builder.directives_in(*lines(token))
         elif token.type == "inline" and token.map:
             builder.block_break(_CELL_BREAK if in_row else _BLOCK_BREAK)
             heading = tokens[i - 1].type == "heading_open" if i else False
-            builder.inline(token, line_starts[token.map[0]], _line_end(line_starts, token.map[1], source),
-                           heading=heading or _bold_heading(token))
+            builder.inline(token, *lines(token), heading=heading or _bold_heading(token))
     text, offsets = builder.result()
     if not text.strip():
         raise DocumentError(path, "no prose to check (only code, front matter or markup)"
@@ -72,17 +75,6 @@ def _blank_front_matter(source: str) -> str:
     if m is None:
         return source
     return re.sub(r"[^\r\n]", " ", m.group(0)) + source[m.end():]
-
-
-def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    for m in re.finditer("\n", source):
-        starts.append(m.end())
-    return starts
-
-
-def _line_end(line_starts: list[int], line: int, source: str) -> int:
-    return line_starts[line] if line < len(line_starts) else len(source)
 
 
 def _bold_heading(inline: Token) -> bool:

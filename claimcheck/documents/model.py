@@ -8,12 +8,14 @@ from .directives import Directive
 
 
 class DocumentError(Exception):
-    """A file that cannot be checked; str() is the one-line message naming the file."""
+    """A file (or a record of a JSONL or WARC file) that cannot be checked; str() is the
+    one-line message naming it. ``path`` names it as reports do: ``file[record]`` for a record."""
 
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
+    def __init__(self, path: str, reason: str, record: str | None = None):
+        self.path = path if record is None else f"{path}[{record}]"
         self.reason = reason
+        self.record = record
+        super().__init__(f"{self.path}: {reason}")
 
 
 class Skipped(DocumentError):
@@ -21,7 +23,7 @@ class Skipped(DocumentError):
 
 
 class LineIndex:
-    """Maps 0-based character offsets in a text to 1-based (line, column) pairs."""
+    """Maps 0-based character offsets in a text to 1-based (line, column) pairs, and back."""
 
     def __init__(self, text: str):
         starts = [0]
@@ -31,6 +33,14 @@ class LineIndex:
             starts.append(i + 1)
             i = find("\n", i + 1)
         self._starts = starts
+        self._length = len(text)
+
+    def offset(self, line: int, column0: int = 0) -> int:
+        """The offset of a 1-based line and a 0-based column (as HTMLParser.getpos() and
+        markdown-it line maps give them); past the last line, the text's length."""
+        if line > len(self._starts):
+            return self._length
+        return self._starts[line - 1] + column0
 
     def line_col(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
@@ -112,8 +122,3 @@ class Document:
         if self._line_index is None:
             self._line_index = LineIndex(self.source)
         return self._line_index.line_col(source_offset)
-
-    def line_col(self, offset: int) -> tuple[int, int] | None:
-        """1-based line and column in the source of a prose offset (None: not located)."""
-        source = self.source_offset(offset)
-        return None if source is None else self.line_col_of_source(source)

@@ -4,17 +4,11 @@ from __future__ import annotations
 import re
 
 from .directives import text_comment_directives
-from .encoding import Decoding, decode
 from .model import Document, DocumentError, LineIndex, OffsetMap
 
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)([ \t]*)")
 _LIST_MARKER = re.compile(r"(?:[-*+•–—]|\d{1,3}[.)])\s")
 _TERMINAL_PUNCT = ".!:;,"
-
-
-def decode_bytes(data: bytes, path: str, how: Decoding = Decoding()) -> str:
-    """Decode a text file (BOM, else the named encoding, else UTF-8); DocumentError if it fails."""
-    return decode(data, path, how)
 
 
 def text_document(text: str, path: str, record: str | None = None, url: str | None = None) -> Document:
@@ -35,7 +29,7 @@ def text_document(text: str, path: str, record: str | None = None, url: str | No
     if not prose_source.strip():
         if record is None:
             raise DocumentError(path, "empty file, nothing to check")
-        raise DocumentError(f"{path}[{record}]", "empty text, nothing to check")
+        raise DocumentError(path, "empty text, nothing to check", record)
     prose, offsets = join_soft_wraps(prose_source)
     return Document(path=path, text=prose, source=text, offsets=offsets,
                     section_starts=heading_offsets(prose), record=record, url=url,

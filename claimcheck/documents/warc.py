@@ -57,22 +57,21 @@ def _missing_bytes(record) -> int:
 
 def _page(record, display: str, how: Decoding, html_mode: str) -> Document | DocumentError:
     uri = record.rec_headers.get_header("WARC-Target-URI") or f"record {record.rec_headers.get_header('WARC-Record-ID')}"
-    where = f"{display}[{uri}]"
     if record.http_headers is None:
-        return Skipped(where, "not an HTTP response (no HTTP headers)")
+        return Skipped(display, "not an HTTP response (no HTTP headers)", uri)
     content_type = record.http_headers.get_header("Content-Type") or ""
     mime, _, params = content_type.partition(";")
     if mime.strip().lower() not in HTML_TYPES:
-        return Skipped(where, f"not an HTML page (Content-Type {content_type.strip() or 'missing'})")
+        return Skipped(display, f"not an HTML page (Content-Type {content_type.strip() or 'missing'})", uri)
     try:
         with damage_reported():
             data = record.content_stream().read()
-        html = decode_html(data, where, how, declared=_charset(params))
+        html = decode_html(data, display, how, declared=_charset(params))
         return html_document(html, display, mode=html_mode, record=uri, url=uri)
     except DocumentError as exc:
-        return exc
+        return DocumentError(display, exc.reason, uri)  # the page, whichever reader spoke
     except CorruptStream as exc:
-        return DocumentError(where, f"undecodable HTTP body ({exc})")
+        return DocumentError(display, f"undecodable HTTP body ({exc})", uri)
 
 
 def _charset(params: str) -> str | None:

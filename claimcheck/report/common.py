@@ -60,18 +60,15 @@ class Source:
 
 
 def source_of(result: FileResult) -> Source:
-    """Errors and skipped records carry no ``record``: their names say it (``file[record]``,
-    or ``file:N`` for a JSONL line that could not be read)."""
+    """A record's file is its name without ``[record]``; a JSONL line that could not be read
+    (no record to name) is named ``file:N``."""
     path = result.path
     if result.record is not None and path.endswith(f"[{result.record}]"):
         return Source(path[: -len(result.record) - 2], result.record)
-    if result.error or result.skipped:
+    if result.error:
         m = _ERROR_LINE.match(path)
         if m:
             return Source(m[1], line=int(m[2]))
-        base, bracket, rest = path.partition("[")
-        if bracket and rest.endswith("]"):
-            return Source(base, rest[:-1])
     return Source(path)
 
 

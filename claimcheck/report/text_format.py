@@ -100,7 +100,7 @@ def _summary(results: list[FileResult]) -> str:
     hidden = sum(r.hidden for r in results)
     suppressed = sum(len(r.suppressed) for r in results)
     baselined = sum(r.baselined for r in results)
-    unit = "document" if any(r.record is not None or "[" in r.path for r in results) else "file"
+    unit = "document" if any(r.record is not None for r in results) else "file"
     counts = Counter(str(f.severity) for r in checked for f in r.findings)
     total = sum(counts.values())
     if total:
