@@ -472,3 +472,13 @@ def rules_test(packs, no_default_rules, verbose):
     click.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed "
                f"({len(results)} examples of {rules_n} rules)")
     sys.exit(EXIT_FINDINGS if failures else EXIT_OK)
+
+
+def _register_audit_commands() -> None:
+    """`audit` and `report` live in claimcheck.audit; their imports stay out of lint's start-up."""
+    from .audit.report_cli import report_command
+
+    main.add_command(report_command, "report")
+
+
+_register_audit_commands()

@@ -1,0 +1,1 @@
+"""Batch audits: many documents in parallel into a results store, and reports over it."""
