@@ -6,6 +6,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -13,7 +15,8 @@ from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
-from .nlp.matching import regex_spans
+from .nlp.matching import regex_spans, token_spans
+from .prefilter import Excerpt, Prefilter
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .rulebook.compiled import in_scope
 from .suppressions import Checked, apply_suppressions
@@ -41,7 +44,7 @@ class Linter:
     """Lints Documents with one compiled rulebook and the process-wide pipeline."""
 
     def __init__(self, compiled: CompiledRulebook, nlp: Language, selection: Selection | None = None,
-                 severities: dict[str, Severity] | None = None):
+                 severities: dict[str, Severity] | None = None, prefilter: bool = True):
         self.compiled = compiled
         self.nlp = nlp
         self.selection = selection or Selection()
@@ -49,11 +52,14 @@ class Linter:
         self._rules = [r for r in compiled.rules if self.selection.allows(r)]
         self._known = frozenset({r.id for r in compiled.rules} | {r.category for r in compiled.rules}
                                 | set(CATEGORIES))
+        self.use_prefilter = prefilter
 
     def configured(self, selection: Selection | None = None,
-                   severities: dict[str, Severity] | None = None) -> "Linter":
-        """The same rulebook and pipeline with another selection and severity overrides."""
-        return Linter(self.compiled, self.nlp, selection, severities)
+                   severities: dict[str, Severity] | None = None, prefilter: bool | None = None) -> "Linter":
+        """The same rulebook and pipeline with another selection, severity overrides, or the
+        prefilter switched (None: as this linter has it)."""
+        return Linter(self.compiled, self.nlp, selection, severities,
+                      self.use_prefilter if prefilter is None else prefilter)
 
     @property
     def rules(self) -> list[Rule]:
@@ -65,7 +71,21 @@ class Linter:
 
     def check(self, document: Document) -> Checked:
         """Findings, suppressed findings and unused suppression comments of a document."""
-        return self.suppress(document, self.findings(document, self.nlp(document.text)))
+        excerpt = self.excerpt(document)
+        text = document.text if excerpt is None else excerpt.text
+        return self.suppress(document, self._findings_of(document, self.nlp(text), excerpt))
+
+    def excerpt(self, document: Document) -> Excerpt | None:
+        """What of the document the pipeline must see (prefilter.py); None: all of it."""
+        if not self.use_prefilter:
+            return None
+        return Prefilter.for_rules(self.compiled, self._rules, self.nlp).excerpt(
+            document.text, document.section_starts)
+
+    def _findings_of(self, document: Document, doc: Doc, excerpt: Excerpt | None) -> list[Finding]:
+        if excerpt is not None and not excerpt.text:
+            return []  # no rule can match anywhere
+        return self.findings(document, doc, excerpt=excerpt)
 
     def suppress(self, document: Document, findings: list[Finding]) -> Checked:
         return apply_suppressions(findings, document.directives, self._known)
@@ -73,20 +93,23 @@ class Linter:
     def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, Checked]]:
         """Lint a stream of documents, letting spaCy batch the tokenizing."""
         docs_in = iter(documents)
-        pending: deque[Document] = deque()
+        pending: deque[tuple[Document, Excerpt | None]] = deque()
 
         def texts() -> Iterator[str]:
             for d in docs_in:
-                pending.append(d)
-                yield d.text
+                excerpt = self.excerpt(d)
+                pending.append((d, excerpt))
+                yield d.text if excerpt is None else excerpt.text
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            document = pending.popleft()
-            yield document, self.suppress(document, self.findings(document, doc))
+            document, excerpt = pending.popleft()
+            yield document, self.suppress(document, self._findings_of(document, doc, excerpt))
 
-    def findings(self, document: Document, doc: Doc, only: Rule | None = None) -> list[Finding]:
-        """All findings of the active rules (or of one rule) in a document already parsed."""
-        view = self._view(document, doc)
+    def findings(self, document: Document, doc: Doc, only: Rule | None = None,
+                 excerpt: Excerpt | None = None) -> list[Finding]:
+        """All findings of the active rules (or of one rule) in a document already parsed:
+        ``doc`` is the document's text, or the prefilter's excerpt of it."""
+        view = self._view(document, doc, excerpt)
         mentioned = _mentioned(view.spans)
         marks = MarkIndex(doc._.claimcheck_context or [])
         out: list[Finding] = []
@@ -99,36 +122,46 @@ class Linter:
                 if (cand.start, cand.end) in seen:
                     continue
                 seen.add((cand.start, cand.end))
-                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None)
+                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None,
+                                        excerpt)
                 if finding is not None:
                     out.append(finding)
         out.sort(key=Finding.sort_key)
         return out
 
-    def _view(self, document: Document, doc: Doc) -> MatchView:
+    def _view(self, document: Document, doc: Doc, excerpt: Excerpt | None) -> MatchView:
         strings = doc.vocab.strings
+        token_starts = doc.to_array("IDX").tolist()
+        where, judged = {}, frozenset()
+        if excerpt is not None:
+            judged = excerpt.judged
+            where = {k: [(bisect.bisect_left(token_starts, a), bisect.bisect_left(token_starts, b))
+                         for a, b in ranges] for k, ranges in excerpt.ranges.items()}
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for match_id, start, end in self.compiled.matcher(doc):
+        for match_id, start, end in self.compiled.matcher(doc, where, judged):
             spans[strings[match_id]].append((start, end))
         mentioned = _mentioned(spans)
         for scope, matcher in self.compiled.scoped:
             if in_scope(scope, mentioned):
-                for match_id, start, end in matcher(doc):
+                for match_id, start, end in matcher(doc, where, judged):
                     spans[strings[match_id]].append((start, end))
+        for rx, key in self.compiled.regexes:
+            if excerpt is None:  # document.text is doc.text, without spaCy rebuilding it
+                spans[key].extend(regex_spans(doc, document.text, rx))
+            elif key in excerpt.regex_spans:  # matched in the whole text, mapped to the excerpt
+                spans[key].extend(token_spans(doc, excerpt.regex_spans[key]))
+        _drop_line_crossing(doc, spans)
         for alias, concept in self.compiled.aliases.items():
             if concept in spans:
                 spans[alias] = spans[concept]
-        for rx, key in self.compiled.regexes:
-            # document.text is doc.text, without spaCy rebuilding it from the tokens
-            spans[key].extend(regex_spans(doc, document.text, rx))
         sections = [0]
-        if document.section_starts:
-            token_starts = doc.to_array("IDX").tolist()
-            sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in document.section_starts})
+        section_starts = document.section_starts if excerpt is None else excerpt.section_starts
+        if section_starts:
+            sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in section_starts})
         return MatchView(doc, spans, sections)
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
-                 marks: MarkIndex | None) -> Finding | None:
+                 marks: MarkIndex | None, excerpt: Excerpt | None) -> Finding | None:
         severity = self.severities.get(rule.id, rule.severity)
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
@@ -153,12 +186,15 @@ class Linter:
             if severity != before:
                 effects.append(ContextEffect(ctype, mark.cue, "lowered", before))
         doc = view.doc
-        start_char = doc[cand.start].idx
-        last = doc[cand.end - 1]
-        end_char = last.idx + len(last.text)
+        # A match and its sentence lie in one line, which the excerpt copies whole: map its
+        # start, and the end follows.
+        to_text = (lambda i: i) if excerpt is None else excerpt.to_document
+        start_char = to_text(doc[cand.start].idx)
+        end_char = start_char + _end_char(doc, cand.end) - doc[cand.start].idx
         s_start, s_end = view.sents[view.sentence_index(cand.start)]
-        sentence, sentence_char0 = _sentence_excerpt(document.text, doc[s_start].idx,
-                                                     _end_char(doc, s_end), start_char, end_char)
+        lo = to_text(doc[s_start].idx)
+        hi = lo + _end_char(doc, s_end) - doc[s_start].idx
+        sentence, sentence_char0 = _sentence_excerpt(document.text, lo, hi, start_char, end_char)
         text = document.text[start_char:end_char]
         return Finding(
             rule=rule.id,
@@ -196,6 +232,20 @@ def _position(document: Document, start: int, end: int) -> Position:
 def _end_char(doc: Doc, end: int) -> int:
     last = doc[end - 1]
     return last.idx + len(last.text)
+
+
+def _drop_line_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
+    """Matches run within one line: a span across a line break (a gap or a regex reaching
+    into the next paragraph) is dropped, so what a line matches never depends on its
+    neighbours (the prefilter lints lines apart from the lines around them)."""
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist() if len(doc) else []
+    breaks = [i for i in spaces if "\n" in doc[i].text]
+    if not breaks:
+        return
+    for key, found in spans.items():
+        kept = [(s, e) for s, e in found if bisect.bisect_left(breaks, s) == bisect.bisect_left(breaks, e)]
+        if len(kept) != len(found):
+            spans[key] = kept
 
 
 def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:

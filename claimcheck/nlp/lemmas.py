@@ -15,6 +15,24 @@ def _table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _forms_by_lemma() -> dict[str, frozenset[str]]:
+    """Lemma -> the lower-case words ``lemma_of`` maps to it (the lookup table inverted)."""
+    import spacy_lookups_data
+    from spacy.util import load_language_data
+
+    forms: dict[str, set[str]] = {}
+    for word, lemma in load_language_data(spacy_lookups_data.en["lemma_lookup"]).items():
+        if word == word.lower():
+            forms.setdefault(str(lemma).lower(), set()).add(word)
+    return {lemma: frozenset(words) for lemma, words in forms.items()}
+
+
+def lemma_forms(lemma: str) -> frozenset[str]:
+    """Every lower-case word whose lemma is ``lemma`` (the lemma itself included)."""
+    return _forms_by_lemma().get(lemma, frozenset()) | {lemma}
+
+
 @lru_cache(maxsize=65536)
 def lemma_of(word: str) -> str:
     """The lemma of one word, case-folded: 'Cures', 'cured', 'curing' -> 'cure'."""

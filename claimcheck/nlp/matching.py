@@ -30,10 +30,12 @@ class TokenMatcher:
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        self.general: list[tuple[frozenset[int] | None, Matcher]] = []
+        self.general: list[tuple[str, frozenset[int] | None, Matcher]] = []
         self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
+        self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
+        self.sequences.setdefault(key, []).extend(seqs)
         general: list[Sequence] = []
         phrases: dict[str, list[Doc]] = {attr: [] for attr in PHRASE_ATTRS}
         for seq in seqs:
@@ -46,7 +48,7 @@ class TokenMatcher:
         if general:
             matcher = Matcher(self.vocab)
             matcher.add(key, _spell_out_first_set(general))
-            self.general.append((self._anchors(general), matcher))
+            self.general.append((key, self._anchors(general), matcher))
         for attr, docs in phrases.items():
             if docs:
                 self.phrases[attr].add(key, docs)
@@ -65,14 +67,22 @@ class TokenMatcher:
             words.update(self.vocab.strings.add(v) for v in rarest)
         return frozenset(words)
 
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """(match_id, start, end) triples from every matcher."""
+    def __call__(self, doc: Doc, where: dict[str, list[tuple[int, int]]] | None = None,
+                 judged: frozenset[str] = frozenset()) -> list[tuple[int, int, int]]:
+        """(match_id, start, end) triples from every matcher. A general matcher whose key is
+        in ``judged`` runs only over the token ranges ``where`` gives it (the prefilter's
+        units where it may match), if any."""
         found: list[tuple[int, int, int]] = []
         if self.general:
             present = _word_hashes(doc)
-            for anchors, matcher in self.general:
-                if anchors is None or not anchors.isdisjoint(present):
+            for key, anchors, matcher in self.general:
+                if anchors is not None and anchors.isdisjoint(present):
+                    continue
+                if key not in judged:
                     found.extend(matcher(doc))
+                    continue
+                for a, b in (where or {}).get(key, ()):
+                    found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
         for phrase_matcher in self.phrases.values():
             if len(phrase_matcher):
                 found.extend(phrase_matcher(doc))
@@ -145,7 +155,12 @@ def _spell_out_first_set(seqs: list[Sequence]) -> list[Sequence]:
 
 def regex_spans(doc: Doc, text: str, rx: re.Pattern) -> Iterator[tuple[int, int]]:
     """Token spans of a regex's matches in ``text`` (the doc's text), widened to whole tokens."""
-    for m in rx.finditer(text):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+    return token_spans(doc, ((m.start(), m.end()) for m in rx.finditer(text)))
+
+
+def token_spans(doc: Doc, char_spans) -> Iterator[tuple[int, int]]:
+    """Token spans of character spans of the doc's text, widened to whole tokens."""
+    for start, end in char_spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             yield span.start, span.end

@@ -31,10 +31,20 @@ class CompiledRulebook:
     # Patterns of rules that apply only to documents mentioning some concepts (a drug pack),
     # one matcher per scope, run only on documents in that scope: most pages never pay for them.
     scoped: list[tuple[tuple[tuple[str, ...], ...], TokenMatcher]] = field(default_factory=list)
+    # Prefilters (prefilter.py) built for this rulebook, by the ids of the rules they serve.
+    prefilters: dict[tuple[str, ...], object] = field(default_factory=dict)
 
     @property
     def rules(self) -> list[Rule]:
         return self.rulebook.rules
+
+    def sequences(self) -> dict[str, list]:
+        """Every matcher key's compiled token sequences (concepts, rules, scoped rules)."""
+        out: dict[str, list] = {}
+        for matcher in [self.matcher] + [m for _, m in self.scoped]:
+            for k, seqs in matcher.sequences.items():
+                out.setdefault(k, []).extend(seqs)
+        return out
 
 
 def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
