@@ -100,7 +100,8 @@ CREATE TABLE IF NOT EXISTS findings (
     pack TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS findings_document ON findings(document_id);
-CREATE INDEX IF NOT EXISTS findings_rule ON findings(rule);
+-- covers the report's group-bys (top rules, category x severity) without reading the rows
+CREATE INDEX IF NOT EXISTS findings_rule ON findings(rule, category, severity, document_id);
 """
 
 FINDING_COLUMNS = (
@@ -181,16 +182,21 @@ def finding_row(finding) -> dict:
 class Store:
     """An open audit store. Use as a context manager; ``write`` commits one batch."""
 
-    def __init__(self, path: Path | str, create: bool = True):
+    def __init__(self, path: Path | str, create: bool = True, readonly: bool = False):
+        """Open (and with ``create``, make) a store; ``readonly`` never writes to the file,
+        so reports work on read-only media and never turn a stray file into a database."""
         self.path = Path(path)
-        if not create and not self.path.exists():
+        if (readonly or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no such audit database")
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            if create:
+            if readonly:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            else:
+                self.db = sqlite3.connect(str(self.path), timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+            if create and not readonly:
                 self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self.db.commit()

@@ -1,0 +1,191 @@
+"""The audit's HTML report: one self-contained file that opens offline and is safe to open.
+
+Everything in the store came from scraped web pages, so every value from it (text, sentences,
+URLs, ids, domains, messages, errors) is hostile: each one goes through ``esc`` on its way out,
+and a URL becomes a link only when it is plain http(s). The page loads nothing (no script,
+stylesheet, font or image; the charts are inline SVG drawn by ``svg.py``) and says so with a
+Content-Security-Policy, so even a mistake here could not run script or call home. ``<details>``
+expands the worst pages without JavaScript.
+"""
+from __future__ import annotations
+
+import re
+
+from .summary import FindingBrief, Page, Summary, plural, where
+from .svg import Bar, bar_chart, esc
+
+SEVERITY_COLOURS = {"critical": "#b91c1c", "major": "#ea580c", "minor": "#ca8a04", "info": "#2563eb"}
+GRADE_COLOURS = {"A": "#15803d", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "F": "#b91c1c"}
+OTHER_COLOUR = "#6b7280"
+NUMBER = ' class="n"'
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# A link only for an absolute http(s) URL with nothing a browser would strip or reinterpret.
+_LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f\\]+\Z", re.IGNORECASE)
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; color: #111; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: .5em 0; } td, th { padding: .2em .7em; border-bottom: 1px solid #eee; }
+th { text-align: left; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.cards { display: flex; flex-wrap: wrap; gap: .8em; } .card { border: 1px solid #ddd; border-radius: 6px; padding: .5em 1em; }
+.card b { display: block; font-size: 1.4em; } .charts { display: flex; flex-wrap: wrap; gap: 1em; }
+.chart text { font: 12px system-ui, sans-serif; fill: #222; } .chart .title { font-weight: bold; font-size: 14px; }
+details { border: 1px solid #ddd; border-radius: 6px; margin: .5em 0; padding: .3em .8em; }
+summary { cursor: pointer; } .url { word-break: break-all; } ol.findings li { margin: .6em 0; }
+blockquote { margin: .3em 0; padding: .2em .8em; border-left: 3px solid #ccc; background: #fafafa; }
+mark { background: #fde68a; } .sev { font-weight: bold; text-transform: uppercase; font-size: .8em; }
+.critical { color: #b91c1c; } .major { color: #c2410c; } .minor { color: #a16207; } .info { color: #1d4ed8; }
+code { font-size: .9em; } .muted { color: #666; }
+"""
+
+
+def link(url: str | None) -> str:
+    """An http(s) URL as a link that shares nothing with the page it opens; any other URL
+    (javascript:, data:, relative) as plain text."""
+    if not url:
+        return ""
+    if _LINKABLE.match(url):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer nofollow" class="url">{esc(url)}</a>'
+    return f'<span class="url">{esc(url)}</span>'
+
+
+def highlighted(f: FindingBrief) -> str:
+    """The sentence with the matched text in ``<mark>`` (the whole sentence when the span is off)."""
+    s, start, end = f.sentence, f.sentence_start, f.sentence_end
+    if not (0 <= start <= end <= len(s)):
+        return esc(s)
+    return f"{esc(s[:start])}<mark>{esc(s[start:end])}</mark>{esc(s[end:])}"
+
+
+def render(s: Summary) -> str:
+    """The whole report as one HTML document."""
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>claimcheck audit report: {esc(s.database)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>claimcheck audit report</h1><p class=\"muted\">Store <code>{esc(s.database)}</code></p>",
+        _overview(s),
+        _charts(s),
+        _tables(s),
+        _worst(s),
+        _errors(s),
+        "</body></html>",
+    ]) + "\n"
+
+
+def _overview(s: Summary) -> str:
+    d = s.documents
+    cards = [("documents", d.total), ("ok", d.ok), ("errors", d.errors), ("skipped", d.skipped),
+             ("duplicates", d.duplicates), ("findings", s.findings),
+             ("mean score", "-" if d.mean_score is None else f"{d.mean_score:g}")]
+    html = ['<div class="cards">', *(f'<div class="card"><b>{esc(v)}</b>{esc(k)}</div>' for k, v in cards), "</div>"]
+    r = s.last_run
+    if r is None:
+        html.append("<p>No run recorded.</p>")
+    else:
+        rows = [("status", r.status), ("started", r.started), ("ended", r.ended or "-"),
+                ("documents", r.documents), ("analysed", r.analysed), ("unchanged", r.unchanged),
+                ("duplicates", r.duplicates), ("errors", r.errors), ("findings", r.findings),
+                ("engine", f"{r.engine}, {r.jobs} jobs"), ("claimcheck", r.claimcheck_version)]
+        html.append(f"<h2>Last run (#{esc(r.id)}, {esc(s.runs)} in all)</h2><table>")
+        html += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows]
+        html.append("</table>")
+    return "\n".join(html)
+
+
+def _charts(s: Summary) -> str:
+    sev = s.severities
+    series = [(x, SEVERITY_COLOURS.get(x, OTHER_COLOUR)) for x in sev]
+    charts = [
+        bar_chart("Findings by category and severity",
+                  [Bar(c, [row[x] for x in sev]) for c, row in s.by_category.items()], series),
+        bar_chart("Documents by grade",
+                  [Bar(g, [n], colour=GRADE_COLOURS.get(g, OTHER_COLOUR)) for g, n in s.grades.items()],
+                  [("documents", OTHER_COLOUR)]),
+        bar_chart(f"Top {s.top} rules (findings)",
+                  [Bar(r.rule, [r.findings], note=f"{r.findings} in {r.documents} docs") for r in s.top_rules],
+                  [("findings", SEVERITY_COLOURS["major"])]),
+        bar_chart(f"Top {s.top} domains (documents)",
+                  [Bar(d.domain, [d.documents], note=f"{d.documents} docs, mean score "
+                       + ("-" if d.mean_score is None else f"{d.mean_score:g}")) for d in s.top_domains],
+                  [("documents", SEVERITY_COLOURS["info"])]),
+    ]
+    return '<h2>Charts</h2><div class="charts">' + "\n".join(charts) + "</div>"
+
+
+def _table(header: list[str], rows: list[list[object]], text_columns: int = 1) -> str:
+    def cells(tag: str, row: list[object]) -> str:
+        return "".join(f"<{tag}{'' if i < text_columns else NUMBER}>{esc(v)}</{tag}>"
+                       for i, v in enumerate(row))
+    return "<table><tr>" + cells("th", header) + "</tr>" + "".join(
+        f"<tr>{cells('td', row)}</tr>" for row in rows) + "</table>"
+
+
+def _tables(s: Summary) -> str:
+    sev = s.severities
+    matrix = [[c, *(row[x] for x in sev), sum(row.values())] for c, row in s.by_category.items()]
+    matrix.append(["total", *(s.by_severity[x] for x in sev), s.findings])
+    checked = sum(s.grades.values())
+    return "\n".join([
+        "<h2>Findings by category and severity</h2>",
+        _table(["category", *sev, "total"], matrix),
+        "<h2>Grades</h2>",
+        _table(["grade", "documents", "share"],
+               [[g, n, f"{100 * n / checked:.1f}%" if checked else "-"] for g, n in s.grades.items()]),
+        f"<h2>Top {esc(s.top)} rules</h2>",
+        _table(["rule", "category", "findings", "documents"],
+               [[r.rule, r.category, r.findings, r.documents] for r in s.top_rules], 2),
+        f"<h2>Top {esc(s.top)} domains</h2>",
+        _table(["domain", "documents", "findings", "mean score"],
+               [[d.domain, d.documents, d.findings, "-" if d.mean_score is None else f"{d.mean_score:g}"]
+                for d in s.top_domains]),
+    ])
+
+
+def _finding(f: FindingBrief) -> str:
+    suggestion = []
+    if f.replacement:
+        suggestion.append(f"replace with “{esc(f.replacement)}”")
+    if f.insert_text:
+        suggestion.append(f"add “{esc(f.insert_text)}”")
+    if f.advice:
+        suggestion.append(esc(f.advice))
+    place = where(f) if f.line is not None else f"no position: {f.unlocated}" if f.unlocated else "-"
+    return (f'<li><span class="sev {esc(f.severity)}">{esc(f.severity)}</span> '
+            f"<code>{esc(f.rule)}</code> <span class=\"muted\">{esc(f.category)}, {esc(place)}</span><br>"
+            f"{esc(f.message)}<blockquote>{highlighted(f)}</blockquote>"
+            + (f"<b>Suggestion:</b> {'; '.join(suggestion)}" if suggestion else "") + "</li>")
+
+
+def _page(p: Page, index: int) -> str:
+    more = p.findings - len(p.top_findings)
+    return "\n".join([
+        f"<details{' open' if index == 1 else ''}><summary>{index}. score {esc(p.score)} "
+        f"({esc(p.grade)}), {esc(plural(p.findings, 'finding'))}, {esc(p.critical)} critical: "
+        f"<code>{esc(p.id)}</code></summary>",
+        f"<p>{link(p.url)}" + (f" <span class=\"muted\">({esc(p.domain)})</span>" if p.domain else "") + "</p>",
+        '<ol class="findings">', *(_finding(f) for f in p.top_findings), "</ol>",
+        f'<p class="muted">… and {plural(more, "more finding")} (see --csv or --parquet).</p>' if more > 0 else "",
+        "</details>",
+    ])
+
+
+def _worst(s: Summary) -> str:
+    if not s.worst_pages:
+        return "<h2>Worst pages</h2><p>No page has findings.</p>"
+    return (f"<h2>Worst {esc(s.top)} pages</h2><p class=\"muted\">Lowest score first, then most critical "
+            "findings; each with its most serious findings.</p>\n"
+            + "\n".join(_page(p, i) for i, p in enumerate(s.worst_pages, 1)))
+
+
+def _errors(s: Summary) -> str:
+    n = s.documents.errors
+    if not n:
+        return "<h2>Errors</h2><p>None.</p>"
+    items = "".join(f"<li><code>{esc(e.id)}</code>: {esc(e.error)}</li>" for e in s.errors)
+    more = f"<p class=\"muted\">… and {n - len(s.errors)} more.</p>" if n > len(s.errors) else ""
+    return f"<h2>Errors ({esc(n)})</h2><details><summary>First {len(s.errors)}</summary><ul>{items}</ul>{more}</details>"
