@@ -26,7 +26,7 @@ SUFFIXES: dict[str, str] = {
 
 __all__ = [
     "Decoding", "Document", "DocumentError", "FORMATS", "LineIndex", "ReadOptions", "SUFFIXES",
-    "Skipped", "format_of", "open_input", "read_document", "read_documents",
+    "Skipped", "document_from_bytes", "format_of", "open_input", "read_document", "read_documents",
     "text_document",
 ]
 
@@ -60,12 +60,13 @@ def read_documents(stream: BinaryIO, display: str, fmt: str, options: ReadOption
         yield from warc_documents(stream, display, options.decoding, options.html_mode)
         return
     try:
-        yield _single(read_all(stream, display), display, fmt, options)
+        yield document_from_bytes(read_all(stream, display), display, fmt, options)
     except DocumentError as exc:
         yield exc
 
 
-def _single(data: bytes, display: str, fmt: str, options: ReadOptions) -> Document:
+def document_from_bytes(data: bytes, display: str, fmt: str, options: ReadOptions = ReadOptions()) -> Document:
+    """The Document of a one-document file's bytes (text, Markdown or HTML); raises DocumentError."""
     if fmt == "html":
         from .html import decode_html, html_document
         return html_document(decode_html(data, display, options.decoding), display, mode=options.html_mode)
@@ -97,4 +98,4 @@ def read_document(path: Path, display: str | None = None, options: ReadOptions =
     if fmt in ("jsonl", "warc"):
         raise DocumentError(display, f"holds many documents ({fmt}); use read_documents")
     with open_input(path, display) as stream:
-        return _single(read_all(stream, display), display, fmt, options)
+        return document_from_bytes(read_all(stream, display), display, fmt, options)

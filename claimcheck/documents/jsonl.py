@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -20,10 +21,35 @@ DEFAULT_TEXT_FIELD = "text"
 DEFAULT_ID_FIELDS = ("id", "url")
 
 
+@dataclass(frozen=True)
+class JsonRecord:
+    """One record's text, before it becomes a Document (the audit hashes it first)."""
+
+    display: str
+    record: str
+    text: str
+    url: str | None
+
+
 def jsonl_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(),
                     text_field: str = DEFAULT_TEXT_FIELD, id_field: str | None = None
                     ) -> Iterator[Document | DocumentError]:
     """Documents of the records in a JSONL stream, or a DocumentError per bad record."""
+    for rec in jsonl_records(stream, display, how, text_field, id_field):
+        yield rec if isinstance(rec, DocumentError) else record_document(rec)
+
+
+def record_document(rec: JsonRecord) -> Document | DocumentError:
+    try:
+        return text_document(rec.text, rec.display, record=rec.record, url=rec.url)
+    except DocumentError as exc:
+        return exc
+
+
+def jsonl_records(stream: BinaryIO, display: str, how: Decoding = Decoding(),
+                  text_field: str = DEFAULT_TEXT_FIELD, id_field: str | None = None
+                  ) -> Iterator[JsonRecord | DocumentError]:
+    """The records of a JSONL stream, or a DocumentError per bad record."""
     number = 0
     # Lines are split on b"\n", so the encoding must be ASCII-compatible: UTF-8 unless the user
     # names another; only the first line may carry a (UTF-8) byte-order mark.
@@ -40,7 +66,7 @@ def jsonl_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(),
 
 
 def _record(raw: bytes, display: str, number: int, how: Decoding, text_field: str,
-            id_field: str | None) -> Document | DocumentError:
+            id_field: str | None) -> JsonRecord | DocumentError:
     where = f"{display}:{number}"
     try:
         line = decode(raw.rstrip(b"\r\n"), where, how)
@@ -57,10 +83,7 @@ def _record(raw: bytes, display: str, number: int, how: Decoding, text_field: st
         found = "no" if text is None else f"a non-string ({type(text).__name__})"
         return DocumentError(display, f"{found} {text_field!r} field (--text-field names another)", record)
     url = data.get("url") if isinstance(data.get("url"), str) else None
-    try:
-        return text_document(text, display, record=record, url=url)
-    except DocumentError as exc:
-        return exc
+    return JsonRecord(display, record, text, url)
 
 
 def _record_id(data: dict, id_field: str | None) -> str | None:

@@ -8,6 +8,7 @@ the pages already read.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -22,16 +23,42 @@ from .model import Document, DocumentError, Skipped
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
+@dataclass(frozen=True)
+class RawPage:
+    """One HTML response's body, before it becomes a Document (the audit hashes it first)."""
+
+    display: str  # the archive
+    uri: str
+    body: bytes
+    charset: str | None  # declared in the HTTP Content-Type
+
+
 def warc_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(), html_mode: str = "main"
                    ) -> Iterator[Document | DocumentError]:
     """Documents of the HTML pages in a WARC stream, or a DocumentError per bad record."""
+    for page in warc_pages(stream, display):
+        yield page if isinstance(page, DocumentError) else page_document(page, how, html_mode)
+
+
+def page_document(page: RawPage, how: Decoding = Decoding(), html_mode: str = "main") -> Document | DocumentError:
+    """The Document of one archived page (a DocumentError naming the page if it has none)."""
+    try:
+        html = decode_html(page.body, page.display, how, declared=page.charset)
+        return html_document(html, page.display, mode=html_mode, record=page.uri, url=page.uri)
+    except DocumentError as exc:
+        return DocumentError(page.display, exc.reason, page.uri)  # the page, whichever reader spoke
+
+
+def warc_pages(stream: BinaryIO, display: str) -> Iterator[RawPage | DocumentError]:
+    """The HTML responses of a WARC stream, Skipped for other responses, or a DocumentError
+    per bad record (and one at the end of a damaged archive)."""
     pages = 0
     # Decompressed by Python's gzip, which notices a truncated member; warcio would not.
     source = EndAtDamage(stream)
     try:
         with damage_reported():
             for record in ArchiveIterator(source):
-                page = _page(record, display, how, html_mode) if record.rec_type == "response" else None
+                page = _page(record, display) if record.rec_type == "response" else None
                 missing = _missing_bytes(record)
                 if missing:
                     raise CorruptStream(f"a record is cut short, {missing} bytes missing")
@@ -55,7 +82,7 @@ def _missing_bytes(record) -> int:
     return max(0, getattr(raw, "limit", 0))
 
 
-def _page(record, display: str, how: Decoding, html_mode: str) -> Document | DocumentError:
+def _page(record, display: str) -> RawPage | DocumentError:
     uri = record.rec_headers.get_header("WARC-Target-URI") or f"record {record.rec_headers.get_header('WARC-Record-ID')}"
     if record.http_headers is None:
         return Skipped(display, "not an HTTP response (no HTTP headers)", uri)
@@ -66,12 +93,9 @@ def _page(record, display: str, how: Decoding, html_mode: str) -> Document | Doc
     try:
         with damage_reported():
             data = record.content_stream().read()
-        html = decode_html(data, display, how, declared=_charset(params))
-        return html_document(html, display, mode=html_mode, record=uri, url=uri)
-    except DocumentError as exc:
-        return DocumentError(display, exc.reason, uri)  # the page, whichever reader spoke
     except CorruptStream as exc:
         return DocumentError(display, f"undecodable HTTP body ({exc})", uri)
+    return RawPage(display, uri, data, _charset(params))
 
 
 def _charset(params: str) -> str | None:

@@ -1,0 +1,153 @@
+"""What an audit reads: SOURCES (files, directories, globs; text, Markdown, HTML, JSONL and
+WARC, optionally gzipped) as RawDocuments: the raw content of each document, hashed, before
+any parsing. The parent process reads and hashes (cheap) to decide what to skip and what is a
+duplicate; workers parse and lint (expensive).
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
+from urllib.parse import urlsplit
+
+from ..documents import DocumentError, ReadOptions, Skipped, format_of, open_input
+from ..documents.compressed import read_all
+from ..documents.jsonl import JsonRecord, jsonl_records
+from ..documents.warc import RawPage, warc_pages
+from ..inputs import Input
+
+GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One document as read: ``payload`` is the file's bytes (text, Markdown, HTML), a JSONL
+    record's text, or an archived page's HTTP body. ``error``/``skipped`` say why there is no
+    document to lint (a malformed record, an image in an archive)."""
+
+    id: str  # "source" or "source[record]", as lint reports name it
+    source: str
+    fmt: str  # text | markdown | html | jsonl | warc
+    payload: bytes | str = b""
+    record: str | None = None
+    url: str | None = None
+    charset: str | None = None  # declared by the HTTP response (WARC)
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def content_hash(self) -> str | None:
+        """sha256 of the format and the content; None for a document that could not be read."""
+        if self.error or self.skipped:
+            return None
+        data = self.payload.encode("utf-8", "surrogatepass") if isinstance(self.payload, str) else self.payload
+        h = hashlib.sha256(self.fmt.encode() + b"\0" + (self.charset or "").encode() + b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    @property
+    def domain(self) -> str | None:
+        return domain_of(self.url)
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of a URL, lower-case, without a leading "www."; None without one."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def expand_globs(sources: list[str]) -> list[str]:
+    """Quoted glob patterns ("crawl/**/*.html") expanded here, sorted; a pattern matching
+    nothing stays as given, so it is reported as missing."""
+    out: list[str] = []
+    for given in sources:
+        if GLOB_CHARS & set(given) and not Path(given).exists():
+            found = sorted(glob.glob(given, recursive=True))
+            out.extend(found or [given])
+        else:
+            out.append(given)
+    return out
+
+
+class CountingReader:
+    """A binary file that counts the bytes read from it (for the progress bar)."""
+
+    def __init__(self, stream: BinaryIO, on_read: Callable[[int], None]):
+        self._stream = stream
+        self._on_read = on_read
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n)
+        self._on_read(len(data))
+        return data
+
+    def readinto(self, buffer) -> int:
+        n = self._stream.readinto(buffer)
+        self._on_read(n or 0)
+        return n
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> "CountingReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def raw_documents(item: Input, options: ReadOptions, on_read: Callable[[int], None] = lambda n: None
+                  ) -> Iterator[RawDocument]:
+    """The documents of one input, unparsed (an error document when it cannot be read)."""
+    if item.error or item.path is None:
+        yield RawDocument(item.display, item.display, "text", error=item.error or "standard input cannot be audited")
+        return
+    fmt = format_of(item.display) or "text"
+    try:
+        stream = CountingReader(open_input(item.path, item.display), on_read)
+    except DocumentError as exc:
+        yield RawDocument(item.display, item.display, fmt, error=exc.reason)
+        return
+    with stream:
+        if fmt == "jsonl":
+            for rec in jsonl_records(stream, item.display, options.decoding, options.text_field, options.id_field):
+                yield _from_record(rec, item.display)
+        elif fmt == "warc":
+            for page in warc_pages(stream, item.display):
+                yield _from_page(page, item.display)
+        else:
+            try:
+                data = read_all(stream, item.display)
+            except DocumentError as exc:
+                yield RawDocument(item.display, item.display, fmt, error=exc.reason)
+                return
+            yield RawDocument(item.display, item.display, fmt, data)
+
+
+def _from_record(rec: JsonRecord | DocumentError, source: str) -> RawDocument:
+    if isinstance(rec, DocumentError):
+        return RawDocument(rec.path, source, "jsonl", record=rec.record, error=rec.reason)
+    return RawDocument(f"{source}[{rec.record}]", source, "jsonl", rec.text, rec.record, rec.url)
+
+
+def _from_page(page: RawPage | DocumentError, source: str) -> RawDocument:
+    if isinstance(page, Skipped):
+        return RawDocument(page.path, source, "warc", record=page.record, url=page.record, skipped=page.reason)
+    if isinstance(page, DocumentError):
+        return RawDocument(page.path, source, "warc", record=page.record, error=page.reason)
+    return RawDocument(f"{source}[{page.uri}]", source, "warc", page.body, page.uri, page.uri, page.charset)

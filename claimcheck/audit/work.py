@@ -1,0 +1,175 @@
+"""The per-document function every audit engine runs: RawDocument -> DocumentRow.
+
+The same function runs in the local process pool and on Dask workers. It never raises for a
+bad document: an undecodable page, a parser crash or a timeout becomes a row with status
+"error" and the reason, and the audit goes on.
+
+Audits do not honour suppression comments found in pages: content under audit is not
+trusted to silence its own claims, so suppressed findings are recorded like any other.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..config import Settings
+from ..documents import Decoding, DocumentError, ReadOptions, document_from_bytes
+from ..documents.jsonl import JsonRecord, record_document
+from ..documents.warc import RawPage, page_document
+from ..engine import Linter
+from ..findings import Finding, grade, score
+from ..rulebook import default_rules_dir, pack_files
+from .sources import RawDocument
+from .store import DocumentRow, finding_row
+
+# Settings that change what a document's findings are; the rest (fail-on, exclude) do not.
+ANALYSIS_SETTINGS = ("packs", "rules", "select", "ignore", "severity", "html_mode", "encoding",
+                     "encoding_errors", "text_field", "id_field")
+
+
+@dataclass(frozen=True)
+class LinterSpec:
+    """Everything a worker needs to build the same linter as the parent: picklable."""
+
+    settings: Settings
+    default_rules: bool = True
+    prefilter: bool = True
+    timeout: float | None = None  # seconds per document
+
+    @property
+    def read_options(self) -> ReadOptions:
+        s = self.settings
+        return ReadOptions(Decoding(s.encoding, s.encoding_errors), s.html_mode, s.text_field, s.id_field)
+
+    def build(self) -> Linter:
+        from ..api import build_linter
+        from ..session import _configured
+
+        base = build_linter(self.settings.rules, self.default_rules)
+        return _configured(base, self.settings).configured(prefilter=self.prefilter)
+
+    def hashes(self) -> dict[str, str]:
+        """rulebook_hash (the pack files' bytes), config_hash (the settings that change
+        findings) and analysis_key (both, and claimcheck's version): a document is done
+        when it was checked with the same content and analysis key."""
+        paths = ([default_rules_dir()] if self.default_rules else []) + [Path(p) for p in self.settings.rules]
+        rulebook = hashlib.sha256()
+        for f in pack_files(paths):
+            rulebook.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        values = {k: _jsonable(getattr(self.settings, k)) for k in ANALYSIS_SETTINGS}
+        config = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+        key = hashlib.sha256(f"{rulebook.hexdigest()} {config} {__version__}".encode()).hexdigest()
+        return {"rulebook_hash": rulebook.hexdigest(), "config_hash": config, "analysis_key": key}
+
+
+@dataclass
+class Analyser:
+    """A built linter and the options to read documents with: one per worker process."""
+
+    spec: LinterSpec
+    analysis_key: str
+    linter: Linter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.linter = self.spec.build()
+
+    def __call__(self, raw: RawDocument) -> DocumentRow:
+        row = DocumentRow(raw.id, raw.source, raw.record, raw.url, raw.domain, raw.content_hash,
+                          self.analysis_key)
+        if raw.skipped:
+            row.status, row.error = "skipped", raw.skipped
+            return row
+        if raw.error:
+            row.status, row.error = "error", raw.error
+            return row
+        try:
+            with time_limit(self.spec.timeout):
+                document = to_document(raw, self.spec.read_options)
+                checked = self.linter.check(document)
+        except DocumentError as exc:
+            row.status, row.error = "error", exc.reason
+            return row
+        except TimeLimit:
+            row.status, row.error = "error", f"timed out after {self.spec.timeout:g} s"
+            return row
+        except Exception as exc:  # a parser's crash on a hostile page must not stop the audit
+            row.status, row.error = "error", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            return row
+        findings: list[Finding] = sorted(checked.findings + checked.suppressed, key=Finding.sort_key)
+        value = score(findings)
+        row.words = len(document.text.split())
+        row.score, row.grade = value, grade(value)
+        row.worst = str(max(f.severity for f in findings)) if findings else None
+        row.findings = [finding_row(f) for f in findings]
+        return row
+
+
+def to_document(raw: RawDocument, options: ReadOptions):
+    """Parse a RawDocument as its reader would; raises DocumentError."""
+    if raw.fmt == "jsonl":
+        doc = record_document(JsonRecord(raw.source, raw.record or "", str(raw.payload), raw.url))
+    elif raw.fmt == "warc":
+        doc = page_document(RawPage(raw.source, raw.url or raw.record or "", bytes(raw.payload), raw.charset),
+                            options.decoding, options.html_mode)
+    else:
+        return document_from_bytes(bytes(raw.payload), raw.source, raw.fmt, options)
+    if isinstance(doc, DocumentError):
+        raise doc
+    return doc
+
+
+class TimeLimit(Exception):
+    """A document took longer than --timeout."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Raise TimeLimit in the block after ``seconds`` (SIGALRM: only in a process's main
+    thread; elsewhere, as on Dask's worker threads, no limit applies)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _jsonable(value):
+    if isinstance(value, (frozenset, set)):
+        return sorted(value)
+    if isinstance(value, (tuple, list)):
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in sorted(value.items())}
+    return value
+
+
+# --- process-pool plumbing: one Analyser per worker process, built once ----------------------
+
+_worker: Analyser | None = None
+
+
+def init_worker(spec: LinterSpec, analysis_key: str) -> None:
+    """Pool initializer: ignore Ctrl-C (the parent stops the run) and build the pipeline."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker = Analyser(spec, analysis_key)
+
+
+def analyse_chunk(chunk: list[RawDocument]) -> list[DocumentRow]:
+    assert _worker is not None, "init_worker was not called in this process"
+    return [_worker(raw) for raw in chunk]
