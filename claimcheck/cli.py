@@ -476,8 +476,10 @@ def rules_test(packs, no_default_rules, verbose):
 
 def _register_audit_commands() -> None:
     """`audit` and `report` live in claimcheck.audit; their imports stay out of lint's start-up."""
+    from .audit.audit_cli import audit_command
     from .audit.report_cli import report_command
 
+    main.add_command(audit_command, "audit")
     main.add_command(report_command, "report")
 
 

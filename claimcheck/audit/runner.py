@@ -1,0 +1,304 @@
+"""The local audit engine: read SOURCES in this process, analyse in a pool of worker
+processes, write to the SQLite store in batches.
+
+Data flow: inputs -> RawDocuments (read and hashed here) -> skip those already done with the
+same content and analysis key -> dedup identical content -> chunks to workers (each built its
+pipeline once) -> DocumentRows -> one transaction per batch.
+
+* Back-pressure: at most 2 chunks per worker are in flight, so reading a 50 GB dump keeps
+  memory flat.
+* Ctrl-C: workers ignore SIGINT; the parent cancels what is queued, writes what is done,
+  marks the run "interrupted" and exits 130. A rerun finishes the rest.
+* kill -9: every committed batch is whole (document rows and their findings in one
+  transaction); the run stays "running" until the next audit of the store marks it
+  "killed". An advisory lock keeps two audits from writing one store at once.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import platform
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .. import __version__
+from ..inputs import Input
+from .progress import AuditProgress
+from .sources import RawDocument, raw_documents
+from .store import DocumentRow, Store, StoreError
+from .work import Analyser, LinterSpec, analyse_chunk, init_worker
+
+FLUSH_DOCUMENTS = 200  # documents per transaction
+FLUSH_SECONDS = 2.0  # ... or this long since the last one
+
+
+@dataclass
+class Counts:
+    documents: int = 0  # recorded by this run
+    analysed: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    findings: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class AuditResult:
+    run_id: int
+    status: str  # complete | interrupted
+    counts: Counts
+    seconds: float
+
+
+class StoreLocked(StoreError):
+    """Another audit is writing to this store."""
+
+
+@dataclass
+class _Batch:
+    """Rows waiting for the next transaction, and the analyses of content seen this run."""
+
+    rows: list[DocumentRow] = field(default_factory=list)
+    by_hash: dict[str, DocumentRow] = field(default_factory=dict)  # until written
+    last: float = field(default_factory=time.monotonic)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, sources: list[str],
+              chunk_size: int = 8, progress: bool | None = None) -> AuditResult:
+    """Audit ``inputs`` into the store at ``db`` with ``jobs`` worker processes (1: in this
+    process). Raises StoreError for a store that cannot be used."""
+    hashes = spec.hashes()
+    key = hashes["analysis_key"]
+    started = time.monotonic()
+    with _locked(db), Store(db) as store:
+        store.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
+        store.db.commit()
+        run_id = store.begin_run(
+            started=now(), **hashes, claimcheck_version=__version__, spacy_version=_spacy_version(),
+            python_version=platform.python_version(), engine="local", jobs=jobs, sources=json.dumps(sources))
+        audit = _Audit(store, run_id, key, spec, jobs, chunk_size)
+        status = "complete"
+        total = sum(_size(i) for i in inputs)
+        with AuditProgress(total, enabled=progress) as bar:
+            audit.progress = bar
+            try:
+                audit.run(inputs)
+            except KeyboardInterrupt:
+                status = "interrupted"
+                audit.stop()
+            finally:
+                audit.flush(force=True)
+        store.end_run(run_id, status, now(), audit.counts.as_dict())
+    return AuditResult(run_id, status, audit.counts, time.monotonic() - started)
+
+
+class _Audit:
+    def __init__(self, store: Store, run_id: int, key: str, spec: LinterSpec, jobs: int, chunk_size: int):
+        self.store, self.run_id, self.key, self.spec = store, run_id, key, spec
+        self.jobs, self.chunk_size = jobs, chunk_size
+        self.counts = Counts()
+        self.batch = _Batch()
+        self.done = store.done(key)  # id -> content hash, checked with this key before
+        self.waiting: dict[str, list[RawDocument]] = {}  # content hash in flight -> its duplicates
+        self.ids: dict[str, int] = {}  # ids seen this run (a repeated record id gets "#2")
+        self.progress: AuditProgress | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.in_flight: dict[Future, list[RawDocument]] = {}
+        self.local: Analyser | None = None
+
+    # --- the run ---------------------------------------------------------------------------
+
+    def run(self, inputs: list[Input]) -> None:
+        if self.jobs > 1:
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("forkserver"),
+                                            initializer=init_worker, initargs=(self.spec, self.key))
+        else:
+            self.local = Analyser(self.spec, self.key)
+        chunk: list[RawDocument] = []
+        for raw in self._fresh(self._documents(inputs)):
+            chunk.append(raw)
+            if len(chunk) >= self.chunk_size:
+                self._submit(chunk)
+                chunk = []
+        if chunk:
+            self._submit(chunk)
+        while self.in_flight:
+            self._collect(block=True)
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def stop(self) -> None:
+        """Ctrl-C: keep what finished, drop what is queued (the caller's flush writes)."""
+        if self.pool is None:
+            return
+        for future, chunk in list(self.in_flight.items()):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self._rows(future.result())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _documents(self, inputs: list[Input]) -> Iterator[RawDocument]:
+        advance = self.progress.read if self.progress else (lambda n: None)
+        for item in inputs:
+            for raw in raw_documents(item, self.spec.read_options, advance):
+                n = self.ids.get(raw.id, 0) + 1
+                self.ids[raw.id] = n
+                yield raw if n == 1 else _renamed(raw, f"{raw.id}#{n}")
+
+    def _fresh(self, raws: Iterable[RawDocument]) -> Iterator[RawDocument]:
+        """Documents to analyse: not those done before with the same content and key, not
+        unreadable ones (recorded at once), not duplicates of content already analysed."""
+        for raw in raws:
+            digest = raw.content_hash
+            if digest is not None and self.done.get(raw.id) == digest:
+                self.counts.unchanged += 1
+                self._tick()
+                continue
+            if digest is None:
+                self._record(_unreadable(raw, self.key))
+                continue
+            if digest in self.waiting:
+                self.waiting[digest].append(raw)
+                continue
+            known = self.batch.by_hash.get(digest) or self.store.analysed(digest, self.key)
+            if known is not None:
+                self._record(known.copy_for(raw.id, raw.source, raw.record, raw.url, raw.domain))
+                continue
+            self.waiting[digest] = []
+            yield raw
+
+    def _submit(self, chunk: list[RawDocument]) -> None:
+        if self.local is not None:
+            self._rows([self.local(raw) for raw in chunk])
+            return
+        while len(self.in_flight) >= 2 * self.jobs:
+            self._collect(block=True)
+        self.in_flight[self.pool.submit(analyse_chunk, chunk)] = chunk
+        self._collect(block=False)
+
+    def _collect(self, block: bool) -> None:
+        finished, _ = wait(list(self.in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in finished:
+            chunk = self.in_flight.pop(future)
+            try:
+                rows = future.result()
+            except BrokenProcessPool as exc:
+                self._worker_died(chunk, exc)
+                continue
+            self._rows(rows)
+
+    def _worker_died(self, chunk: list[RawDocument], exc: Exception) -> None:
+        """A worker process died (a crash in a parser, the OOM killer). Start a new pool and
+        retry the chunk one document at a time, so only the document that kills a worker
+        is recorded as an error."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("forkserver"),
+                                        initializer=init_worker, initargs=(self.spec, self.key))
+        if len(chunk) == 1:
+            row = _unreadable(chunk[0], self.key)
+            row.content_hash, row.status = chunk[0].content_hash, "error"
+            row.error = f"the worker analysing it died ({type(exc).__name__})"
+            self._rows([row])
+            return
+        for raw in chunk:
+            self._submit([raw])
+
+    def _rows(self, rows: list[DocumentRow]) -> None:
+        for row in rows:
+            self.counts.analysed += 1
+            self._record(row)
+            for dup in self.waiting.pop(row.content_hash, []):
+                self._record(row.copy_for(dup.id, dup.source, dup.record, dup.url, dup.domain))
+
+    # --- recording -------------------------------------------------------------------------
+
+    def _record(self, row: DocumentRow) -> None:
+        self.batch.rows.append(row)
+        if row.duplicate_of is not None:
+            self.counts.duplicates += 1
+        elif row.content_hash is not None and row.status == "ok":
+            self.batch.by_hash[row.content_hash] = row
+        self.counts.documents += 1
+        self.counts.errors += row.status == "error"
+        self.counts.findings += len(row.findings)
+        self._tick(error=row.status == "error")
+        self.flush()
+
+    def flush(self, force: bool = False) -> None:
+        batch = self.batch
+        if not batch.rows:
+            return
+        if force or len(batch.rows) >= FLUSH_DOCUMENTS or time.monotonic() - batch.last >= FLUSH_SECONDS:
+            self.store.write(batch.rows, self.run_id, now())
+            self.batch = _Batch()
+
+    def _tick(self, error: bool = False) -> None:
+        if self.progress is not None:
+            self.progress.document(error)
+
+
+def _renamed(raw: RawDocument, new_id: str) -> RawDocument:
+    return replace(raw, id=new_id)
+
+
+def _unreadable(raw: RawDocument, key: str) -> DocumentRow:
+    status = "skipped" if raw.skipped else "error"
+    return DocumentRow(raw.id, raw.source, raw.record, raw.url, raw.domain, None, key,
+                       status=status, error=raw.skipped or raw.error)
+
+
+def _size(item: Input) -> int:
+    try:
+        return item.path.stat().st_size if item.path is not None and not item.error else 0
+    except OSError:
+        return 0
+
+
+class _locked:
+    """An advisory lock beside the store for the length of a run."""
+
+    def __init__(self, db: Path):
+        self.path = Path(f"{db}.lock")
+
+    def __enter__(self) -> "_locked":
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise StoreLocked(f"{self.path.with_suffix('')}: another audit is writing to this store") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def _spacy_version() -> str:
+    import spacy
+
+    return spacy.__version__
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
