@@ -165,7 +165,7 @@ class _Audit:
         unreadable ones (recorded at once), not duplicates of content already analysed."""
         for raw in raws:
             digest = raw.content_hash
-            if digest is not None and self.done.get(raw.id) == digest:
+            if raw.id in self.done and self.done[raw.id] == digest:  # None: unreadable before too
                 self.counts.unchanged += 1
                 self._tick()
                 continue

@@ -6,6 +6,7 @@ duplicate; workers parse and lint (expensive).
 from __future__ import annotations
 
 import glob
+import io
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,37 +79,29 @@ def expand_globs(sources: list[str]) -> list[str]:
     return out
 
 
-class CountingReader:
-    """A binary file that counts the bytes read from it (for the progress bar)."""
+class _CountingRaw(io.RawIOBase):
+    """A binary file that reports the bytes read from it (for the progress bar)."""
 
     def __init__(self, stream: BinaryIO, on_read: Callable[[int], None]):
         self._stream = stream
         self._on_read = on_read
 
-    def read(self, n: int = -1) -> bytes:
-        data = self._stream.read(n)
-        self._on_read(len(data))
-        return data
-
-    def readinto(self, buffer) -> int:
-        n = self._stream.readinto(buffer)
-        self._on_read(n or 0)
-        return n
-
     def readable(self) -> bool:
         return True
 
+    def readinto(self, buffer) -> int:
+        n = self._stream.readinto(buffer) or 0
+        self._on_read(n)
+        return n
+
     def close(self) -> None:
         self._stream.close()
+        super().close()
 
-    def __enter__(self) -> "CountingReader":
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
+def counting(stream: BinaryIO, on_read: Callable[[int], None]) -> BinaryIO:
+    """``stream`` with every byte read reported to ``on_read``; a full buffered file."""
+    return io.BufferedReader(_CountingRaw(stream, on_read))
 
 
 def raw_documents(item: Input, options: ReadOptions, on_read: Callable[[int], None] = lambda n: None
@@ -119,24 +112,30 @@ def raw_documents(item: Input, options: ReadOptions, on_read: Callable[[int], No
         return
     fmt = format_of(item.display) or "text"
     try:
-        stream = CountingReader(open_input(item.path, item.display), on_read)
+        stream = counting(open_input(item.path, item.display), on_read)
     except DocumentError as exc:
         yield RawDocument(item.display, item.display, fmt, error=exc.reason)
         return
     with stream:
-        if fmt == "jsonl":
-            for rec in jsonl_records(stream, item.display, options.decoding, options.text_field, options.id_field):
-                yield _from_record(rec, item.display)
-        elif fmt == "warc":
-            for page in warc_pages(stream, item.display):
-                yield _from_page(page, item.display)
-        else:
-            try:
-                data = read_all(stream, item.display)
-            except DocumentError as exc:
-                yield RawDocument(item.display, item.display, fmt, error=exc.reason)
-                return
-            yield RawDocument(item.display, item.display, fmt, data)
+        yield from stream_documents(stream, item.display, fmt, options)
+
+
+def stream_documents(stream: BinaryIO, display: str, fmt: str, options: ReadOptions) -> Iterator[RawDocument]:
+    """The documents of one opened input (plain or gzipped) named ``display``: shared with the
+    Dask engine, whose workers open their inputs with fsspec rather than from a local path."""
+    if fmt == "jsonl":
+        for rec in jsonl_records(stream, display, options.decoding, options.text_field, options.id_field):
+            yield _from_record(rec, display)
+    elif fmt == "warc":
+        for page in warc_pages(stream, display):
+            yield _from_page(page, display)
+    else:
+        try:
+            data = read_all(stream, display)
+        except DocumentError as exc:
+            yield RawDocument(display, display, fmt, error=exc.reason)
+            return
+        yield RawDocument(display, display, fmt, data)
 
 
 def _from_record(rec: JsonRecord | DocumentError, source: str) -> RawDocument:

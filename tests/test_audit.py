@@ -1,0 +1,235 @@
+"""claimcheck audit: mixed sources into the SQLite store, resume (also after kill -9),
+dedup, bad documents recorded without stopping the run, and the report over a real audit."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from test_streams import warc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGE = """<html><head><title>Acne</title></head><body><article>
+<h1>Clear skin fast</h1>
+<p>Many readers ask about acne treatments and what the evidence says about them.</p>
+<p>Buy isotretinoin online without a prescription and enjoy permanent remission.</p>
+<p>Talk to a dermatologist about the options that suit your skin.</p>
+</article></body></html>"""
+CLAIM = "This cream gives permanent remission of acne. Buy isotretinoin online without a prescription."
+CALM = "Sunscreen helps protect skin from sunburn. Reapply it every two hours outdoors."
+
+
+def rows(db: Path, sql: str, *args) -> list[dict]:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(sql, args)]
+    finally:
+        con.close()
+
+
+def jsonl(*records) -> bytes:
+    return b"".join((r if isinstance(r, bytes) else json.dumps(r).encode()) + b"\n" for r in records)
+
+
+@pytest.fixture
+def crawl(tmp_path) -> Path:
+    """A crawl of mixed sources: HTML and text files, a JSONL dump (with duplicates and a
+    malformed line), a gzipped JSONL dump and a WARC archive (with an image)."""
+    top = tmp_path / "crawl"
+    (top / "pages").mkdir(parents=True)
+    (top / "pages" / "acne.html").write_text(PAGE, encoding="utf-8")
+    (top / "pages" / "sun.txt").write_text(CALM + "\n", encoding="utf-8")
+    (top / "dump.jsonl").write_bytes(jsonl(
+        {"id": "r1", "url": "https://www.shop.example/a", "text": CLAIM},
+        {"id": "r2", "url": "https://mirror.example/a", "text": CLAIM},  # the same page elsewhere
+        b'{"id": "r3", "text": "unterminated',
+        {"id": "r4", "url": "https://news.example/sun", "text": CALM},
+    ))
+    (top / "more.jsonl.gz").write_bytes(gzip.compress(jsonl({"id": "g1", "text": "Ozempic is a miracle cure."})))
+    (top / "crawl.warc.gz").write_bytes(warc([
+        ("https://clinic.example/acne", "text/html; charset=utf-8", PAGE.encode()),
+        ("https://clinic.example/logo.png", "image/png", b"\x89PNG\r\n"),
+    ]))
+    return top
+
+
+def test_audit_over_mixed_sources_records_every_document(cli, crawl, tmp_path):
+    db = tmp_path / "audit.sqlite"
+    run = cli("audit", str(crawl), "--db", str(db), "--jobs", "1")
+    assert run.code == 0, run.err
+    assert "audit complete" in run.err
+    docs = {d["id"]: d for d in rows(db, "SELECT * FROM documents")}
+    dump, warc_file = f"{crawl}/dump.jsonl", f"{crawl}/crawl.warc.gz"
+    assert set(docs) == {
+        f"{crawl}/pages/acne.html", f"{crawl}/pages/sun.txt", f"{dump}[r1]", f"{dump}[r2]",
+        f"{dump}:3", f"{dump}[r4]", f"{crawl}/more.jsonl.gz[g1]",
+        f"{warc_file}[https://clinic.example/acne]", f"{warc_file}[https://clinic.example/logo.png]",
+    }
+    r1 = docs[f"{dump}[r1]"]
+    assert (r1["status"], r1["url"], r1["domain"], r1["source"], r1["record"]) == (
+        "ok", "https://www.shop.example/a", "shop.example", dump, "r1")
+    assert r1["grade"] == "F" and r1["score"] < 60 and r1["words"] == 13 and r1["worst"] == "critical"
+    assert len(r1["content_hash"]) == 64
+    page = docs[f"{warc_file}[https://clinic.example/acne]"]
+    assert page["domain"] == "clinic.example" and page["status"] == "ok" and page["findings"] > 0
+    assert docs[f"{warc_file}[https://clinic.example/logo.png]"]["status"] == "skipped"
+    assert docs[f"{crawl}/pages/sun.txt"]["findings"] == 0 and docs[f"{crawl}/pages/sun.txt"]["grade"] == "A"
+    found = rows(db, "SELECT rule, line, \"column\", text, severity FROM findings WHERE document_id = ? "
+                     "ORDER BY seq", f"{dump}[r1]")
+    assert {"rule": "isotretinoin-buy-online", "line": 1, "column": 47, "text": "Buy isotretinoin online",
+            "severity": "critical"} in found
+    run_row = rows(db, "SELECT * FROM runs")[0]
+    assert run_row["status"] == "complete" and run_row["documents"] == 9 and run_row["errors"] == 1
+    assert run_row["duplicates"] == 1 and len(run_row["rulebook_hash"]) == 64 and run_row["engine"] == "local"
+
+
+def test_a_bad_document_is_recorded_and_the_run_goes_on(cli, crawl, tmp_path):
+    db = tmp_path / "audit.sqlite"
+    (crawl / "pages" / "broken.txt").write_bytes(b"caf\xe9 \xff\xfe cure\n")  # not UTF-8
+    assert cli("audit", str(crawl), "--db", str(db), "--jobs", "1").code == 0
+    bad = {d["id"]: d for d in rows(db, "SELECT * FROM documents WHERE status = 'error'")}
+    assert bad[f"{crawl}/dump.jsonl:3"]["error"].startswith("malformed JSON line")
+    assert "not valid UTF-8 (byte 0xe9 on line 1" in bad[f"{crawl}/pages/broken.txt"]["error"]
+    assert rows(db, "SELECT count(*) AS n FROM documents WHERE status = 'ok'")[0]["n"] == 7
+
+
+def test_a_document_over_the_time_limit_is_an_error_not_the_end(cli, crawl, tmp_path):
+    db = tmp_path / "audit.sqlite"
+    run = cli("audit", str(crawl / "pages"), "--db", str(db), "--jobs", "1", "--timeout", "0.000001")
+    assert run.code == 0
+    errors = [d["error"] for d in rows(db, "SELECT error FROM documents ORDER BY id")]
+    assert errors == ["timed out after 1e-06 s"] * 2
+
+
+def test_identical_pages_are_analysed_once_and_recorded_for_each_url(cli, crawl, tmp_path):
+    db = tmp_path / "audit.sqlite"
+    cli("audit", str(crawl / "dump.jsonl"), "--db", str(db), "--jobs", "1")
+    dump = f"{crawl}/dump.jsonl"
+    r1, r2 = rows(db, "SELECT * FROM documents WHERE id IN (?, ?) ORDER BY id", f"{dump}[r1]", f"{dump}[r2]")
+    assert r1["duplicate_of"] is None and r2["duplicate_of"] == f"{dump}[r1]"
+    assert r2["url"] == "https://mirror.example/a" and r2["domain"] == "mirror.example"
+    assert (r1["content_hash"], r1["score"], r1["findings"]) == (r2["content_hash"], r2["score"], r2["findings"])
+    same = rows(db, "SELECT document_id, rule, line, \"column\" FROM findings ORDER BY document_id, seq")
+    assert [f[1:] for f in (tuple(d.values()) for d in same) if f[0].endswith("[r1]")] == \
+           [f[1:] for f in (tuple(d.values()) for d in same) if f[0].endswith("[r2]")]
+    assert rows(db, "SELECT analysed, duplicates FROM runs")[0] == {"analysed": 2, "duplicates": 1}
+    # a later run meeting the same content under a new id reuses the analysis too
+    (crawl / "again.jsonl").write_bytes(jsonl({"id": "r9", "text": CLAIM}))
+    cli("audit", str(crawl / "again.jsonl"), "--db", str(db), "--jobs", "1")
+    again = rows(db, "SELECT duplicate_of FROM documents WHERE id = ?", f"{crawl}/again.jsonl[r9]")[0]
+    assert again["duplicate_of"] == f"{dump}[r1]"
+
+
+def test_a_rerun_skips_what_is_done_and_redoes_what_changed(cli, crawl, tmp_path):
+    db = tmp_path / "audit.sqlite"
+    cli("audit", str(crawl), "--db", str(db), "--jobs", "1")
+    run = cli("audit", str(crawl), "--db", str(db), "--jobs", "1")
+    assert "0 documents recorded" in run.err and "9 unchanged" in run.err
+    (crawl / "pages" / "sun.txt").write_text(CALM + " It cures cancer.\n", encoding="utf-8")
+    run = cli("audit", str(crawl), "--db", str(db), "--jobs", "1")
+    assert "1 documents recorded (1 analysed" in run.err
+    changed = rows(db, "SELECT findings, run_id FROM documents WHERE id = ?", f"{crawl}/pages/sun.txt")[0]
+    assert changed == {"findings": 1, "run_id": 3}
+    assert rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] == 9
+    # another rulebook selection is another analysis: everything is checked again
+    run = cli("audit", str(crawl), "--db", str(db), "--jobs", "1", "--ignore", "sensational")
+    assert "0 unchanged" in run.err
+
+
+def test_audit_usage_errors_exit_2(cli, crawl, tmp_path):
+    assert cli("audit", str(crawl)).code == 2
+    assert cli("audit", str(crawl), "--db", str(tmp_path / "a.sqlite"), "--select", "no-such-rule").code == 2
+    not_db = tmp_path / "notes.txt"
+    not_db.write_text("not a database " * 100)
+    run = cli("audit", str(crawl), "--db", str(not_db), "--jobs", "1")
+    assert run.code == 2 and "not an audit database" in run.err
+
+
+def big_dump(path: Path, n: int) -> None:
+    """n distinct articles, long enough that a run takes a while."""
+    body = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))[:2])
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(json.dumps({"id": f"a{i}", "url": f"https://site{i % 7}.example/{i}",
+                                  "text": f"Article number {i}.\n\n{body}"}) + "\n")
+
+
+def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
+    """Kill the audit (parent and workers) for real mid-run, then rerun: every document is
+    there exactly once, and those committed before the kill are not analysed again."""
+    dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
+    n = 160
+    big_dump(dump, n)
+    cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    committed = 0
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                committed = rows(db, "SELECT count(*) AS n FROM documents")[0]["n"]
+            except sqlite3.OperationalError:
+                continue  # the schema is being created
+            if committed >= 20:
+                break
+    assert proc.poll() is None, f"the audit ended before it could be killed: {proc.communicate()}"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = {d["id"]: d["checked_at"] for d in rows(db, "SELECT id, checked_at FROM documents")}
+    assert 20 <= len(before) < n
+    assert rows(db, "SELECT count(*) AS n FROM findings WHERE document_id NOT IN (SELECT id FROM documents)"
+                )[0]["n"] == 0
+
+    rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    docs = rows(db, "SELECT id, status, checked_at, findings FROM documents")
+    assert sorted(d["id"] for d in docs) == sorted(f"{dump}[a{i}]" for i in range(n))
+    assert all(d["status"] == "ok" for d in docs)
+    assert all(d["checked_at"] == before[d["id"]] for d in docs if d["id"] in before)  # not redone
+    runs = rows(db, "SELECT status, unchanged, documents FROM runs ORDER BY id")
+    assert runs[0]["status"] == "killed"
+    assert runs[1] == {"status": "complete", "unchanged": len(before), "documents": n - len(before)}
+    per_doc = rows(db, "SELECT document_id, count(*) AS n FROM findings GROUP BY document_id")
+    assert len({d["n"] for d in per_doc}) == 1  # the same article everywhere: the same findings
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_report_of_an_audited_hostile_page_escapes_it(cli, tmp_path):
+    hostile = tmp_path / "pages"
+    hostile.mkdir()
+    (hostile / "evil.jsonl").write_bytes(jsonl({
+        "id": "<script>alert(1)</script>", "url": "javascript:alert(1)//\"><img src=x onerror=alert(2)>",
+        "text": "Buy isotretinoin online <script>alert(3)</script> \"><img src=x onerror=alert(4)> today.",
+    }))
+    db, html = tmp_path / "audit.sqlite", tmp_path / "report.html"
+    assert cli("audit", str(hostile), "--db", str(db), "--jobs", "1").code == 0
+    run = cli("report", "--db", str(db), "--html", str(html))
+    assert run.code == 0 and "isotretinoin-buy-online" in run.out
+    page = html.read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    assert not [t for t, _ in parser.tags if t in ("script", "img", "iframe", "object", "embed", "link")]
+    assert not [a for _, attrs in parser.tags for a in attrs if a.startswith("on")]
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page and "Content-Security-Policy" in page
