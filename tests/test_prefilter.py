@@ -1,0 +1,89 @@
+"""The prefilter lints only the lines a rule could match, and must give exactly the findings
+of the whole text: over the seeds, corpus/, a FakeHealth sample and tricky snippets."""
+from __future__ import annotations
+
+import gzip
+import json
+from itertools import islice
+
+import pytest
+
+from claimcheck import text_document
+from claimcheck.documents import read_document
+from claimcheck.documents.markdown import markdown_document
+
+from conftest import ROOT, SEEDS, SHARED, needs_shared
+
+FAKEHEALTH = SHARED / "corpus" / "fakehealth.jsonl.gz"
+SAMPLE = 250
+
+
+@pytest.fixture(scope="module")
+def pair(linter):
+    return linter.configured(prefilter=True), linter.configured(prefilter=False)
+
+
+def same_findings(pair, document) -> None:
+    fast, full = pair
+    got = fast.check(document)
+    want = full.check(document)
+    assert [f.to_dict() for f in got.findings] == [f.to_dict() for f in want.findings], document.display
+    assert [f.to_dict() for f in got.suppressed] == [f.to_dict() for f in want.suppressed], document.display
+
+
+def test_the_corpus_gives_the_same_findings(pair):
+    paths = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".html"))
+    assert len(paths) >= 20
+    for path in paths:
+        same_findings(pair, read_document(path))
+
+
+def test_the_seeds_give_the_same_findings(pair):
+    needs_shared(SEEDS)
+    for path in sorted(SEEDS.glob("*.txt")):
+        same_findings(pair, read_document(path))
+
+
+def test_a_fakehealth_sample_gives_the_same_findings(pair):
+    needs_shared(FAKEHEALTH)
+    with gzip.open(FAKEHEALTH, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in islice(lines, SAMPLE)]
+    fast, _ = pair
+    skipped = 0
+    for rec in records:
+        document = text_document(rec.get("text") or "", "fakehealth.jsonl", record=str(rec.get("id")))
+        excerpt = fast.excerpt(document)
+        skipped += excerpt is not None
+        same_findings(pair, document)
+    assert skipped > SAMPLE // 2  # the prefilter did leave most of most articles out
+
+
+TRICKY = {
+    # tokenizer exceptions split letters apart; units and hyphens split words
+    "exceptions": "You cannot overdose on it, they say.\n\nTake 5mg more than the label says.\n\n"
+                  "Isotretinoin-induced remission is permanent remission, don't worry.",
+    # a negative look-ahead that looks into the next line, and regexes near line starts
+    "look-around": "The magic\n\nmushrooms are not a cure.\n\nThis magic cream works.\n\nOrder now for only $19 per bottle!",
+    # context from the next sentence ("That is not true.") and the previous one
+    "context": "Some sites claim that isotretinoin causes no side effects.\nThat is not true.\n\n"
+               "Vitamin C cures colds.\n\nIt is a myth.\n\nIt does not permanently cure acne.",
+    # document rules: the trigger in one line, what satisfies it far away; sections
+    "document": "# Accutane\n\nIsotretinoin clears acne.\n\n" + "Drink water.\n\n" * 30
+                + "# Pregnancy\n\nIt causes birth defects; do not take it while pregnant.\n\n"
+                + "# Isotretinoin again\n\nIsotretinoin is taken daily.",
+    "nothing": "Sunscreen helps.\n\nWalk daily.\n\nSleep well.",
+    "one long line": "Wellness tips. " * 200 + "This pill is a miracle cure that works for everyone. " + "More tips. " * 200,
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_texts_give_the_same_findings(pair, name):
+    text = TRICKY[name]
+    same_findings(pair, text_document(text, f"{name}.txt"))
+    same_findings(pair, markdown_document(text, f"{name}.md"))
+
+
+def test_a_text_no_rule_can_match_is_not_parsed(pair):
+    fast, _ = pair
+    excerpt = fast.excerpt(text_document("Sunscreen helps.\n\nWalk daily.\n", "calm.txt"))
+    assert excerpt is not None and excerpt.text == ""
