@@ -14,8 +14,9 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView
+from .kinds.base import key as part_key
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
-from .nlp.matching import regex_spans, token_spans
+from .nlp.matching import odd_letters, regex_spans, token_spans
 from .prefilter import Excerpt, Prefilter
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .rulebook.compiled import in_scope
@@ -53,6 +54,8 @@ class Linter:
         self._known = frozenset({r.id for r in compiled.rules} | {r.category for r in compiled.rules}
                                 | set(CATEGORIES))
         self.use_prefilter = prefilter
+        self._needs: dict[str, tuple[str, ...]] = {}  # rule id -> see _needed_keys
+        self._prefilter: Prefilter | None = None
 
     def configured(self, selection: Selection | None = None,
                    severities: dict[str, Severity] | None = None, prefilter: bool | None = None) -> "Linter":
@@ -72,6 +75,8 @@ class Linter:
     def check(self, document: Document) -> Checked:
         """Findings, suppressed findings and unused suppression comments of a document."""
         excerpt = self.excerpt(document)
+        if excerpt is not None and not excerpt.text:
+            return self.suppress(document, [])  # no rule can match anywhere: no pipeline
         text = document.text if excerpt is None else excerpt.text
         return self.suppress(document, self._findings_of(document, self.nlp(text), excerpt))
 
@@ -79,8 +84,9 @@ class Linter:
         """What of the document the pipeline must see (prefilter.py); None: all of it."""
         if not self.use_prefilter:
             return None
-        return Prefilter.for_rules(self.compiled, self._rules, self.nlp).excerpt(
-            document.text, document.section_starts)
+        if self._prefilter is None:
+            self._prefilter = Prefilter.for_rules(self.compiled, self._rules, self.nlp)
+        return self._prefilter.excerpt(document.text, document.section_starts)
 
     def _findings_of(self, document: Document, doc: Doc, excerpt: Excerpt | None) -> list[Finding]:
         if excerpt is not None and not excerpt.text:
@@ -113,7 +119,17 @@ class Linter:
         mentioned = _mentioned(view.spans)
         marks = MarkIndex(doc._.claimcheck_context or [])
         out: list[Finding] = []
+        spans = view.spans
         for rule in [only] if only else self._rules:
+            needs = self._needs.get(rule.id)
+            if needs is None:
+                needs = self._needs[rule.id] = _needed_keys(rule)
+            # a rule whose kind finds nothing without these matches: skip it unasked
+            if rule.kind == "phrase":
+                if not (spans.get(needs[0]) or spans.get(needs[1])):
+                    continue
+            elif not all(map(spans.get, needs)):
+                continue
             if not in_scope(self.compiled.scopes[rule.id], mentioned):
                 continue
             kind = KINDS[rule.kind]
@@ -145,9 +161,13 @@ class Linter:
             if in_scope(scope, mentioned):
                 for match_id, start, end in matcher(doc, where, judged):
                     spans[strings[match_id]].append((start, end))
+        lowered = odd = None
         for rx, key in self.compiled.regexes:
             if excerpt is None:  # document.text is doc.text, without spaCy rebuilding it
-                spans[key].extend(regex_spans(doc, document.text, rx))
+                if lowered is None:
+                    lowered = document.text.lower()
+                    odd = not document.text.isascii() and odd_letters(document.text)
+                spans[key].extend(regex_spans(doc, document.text, rx, lowered, odd))
             elif key in excerpt.regex_spans:  # matched in the whole text, mapped to the excerpt
                 spans[key].extend(token_spans(doc, excerpt.regex_spans[key]))
         _drop_line_crossing(doc, spans)
@@ -246,6 +266,17 @@ def _drop_line_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> No
         kept = [(s, e) for s, e in found if bisect.bisect_left(breaks, s) == bisect.bisect_left(breaks, e)]
         if len(kept) != len(found):
             spans[key] = kept
+
+
+def _needed_keys(rule: Rule) -> tuple[str, ...]:
+    """The matcher keys without whose matches a rule's kind finds nothing: a phrase rule
+    needs one of its match and regex keys, a together rule all its groups, a requires rule
+    its "when" key."""
+    if rule.kind == "phrase":
+        return (part_key(rule.id, "match"), part_key(rule.id, "regex"))
+    if rule.kind == "together":
+        return tuple(part_key(rule.id, f"together{i}") for i in range(len(rule.spec["together"])))
+    return (part_key(rule.id, "when"),)
 
 
 def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:

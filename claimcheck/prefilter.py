@@ -1,36 +1,54 @@
 """The prefilter: which lines of a document could any active rule match at all?
 
 Most lines of real articles match no rule, and the pipeline (tokenizer, lemmas, sentences,
-context, matchers) is many times slower than scanning characters. So, before the pipeline
-runs, one Aho-Corasick scan of the lower-cased text finds the words the compiled rulebook
-cannot do without, and only the lines where some rule could match (plus the lines it needs
-for context) go through the pipeline, as one shorter text: an ``Excerpt``. Findings are
-mapped back to the document, and are exactly those the whole text would give:
+context, matchers) is many times slower than looking at words. So, before the pipeline runs,
+each line's words are checked against the words the compiled rulebook cannot do without, and
+only the lines where some rule could match (plus the lines their context needs) go through
+the pipeline, as one shorter text: an ``Excerpt``. Findings are mapped back to the document,
+and are exactly those the whole text would give:
 
 * Units. The text is cut after each whitespace run holding a line break. Sentences never
   cross a line break (nlp/sentences.py), spaCy never puts a token across whitespace, and each
-  unit keeps its own trailing whitespace, so a unit tokenizes and splits into sentences the
-  same way alone as in the document.
+  unit keeps its own trailing whitespace, so a unit tokenizes the same way alone as in the
+  document, and splits into the same sentences but for one thing the line before carries
+  over: whether it ended a sentence, when the unit opens with a quote or bracket (taken as
+  closing that sentence). So the line before such a kept line is kept too, or the lines
+  before it down to one with another token (_with_sentence_state).
 * Words. Each token pattern (one expansion of a rule's pattern) needs its literal tokens,
-  in order: its requirement. A literal token stands for a set of lower-case forms: the word
-  itself for LOWER/ORTH, every form the lookup table maps to the lemma for LEMMA. A form is
-  found where the scan sees it and it is not glued to a letter on either side: spaCy splits
-  two letters apart only in its tokenizer exceptions ("cannot" -> "can" "not"), whose whole
-  strings are scanned too (one such hit may stand for several tokens). So the scan finds a
-  superset of the tokens the matchers can match, and a pattern whose literal tokens do not
-  all occur, in order, in a unit cannot match there.
+  in order: its requirement. A literal token stands for a group of lower-case forms: the
+  word itself for LOWER/ORTH, every form the lookup table maps to the lemma for LEMMA. A
+  unit's evidence (_Unit) is a superset of its tokens' forms, with their exact spans: a
+  form of letters a-z is a whole run of such letters (spaCy splits two letters apart only
+  in a tokenizer exception: "can" of "cannot" is found through the exception's run), any
+  other form a substring. A pattern matches in a unit only if each of its groups has a form
+  there (checked as bits of an int), at spans one after the other, consecutive pattern
+  tokens with nothing or one space between (any other white space is a token of its own).
+* Anchors. A requirement is looked at only in the units holding a form of its anchor, the
+  group of it likeliest to be rare (stop words, punctuation and short words are not). That
+  only saves time.
 * Matching. The engine runs each general token matcher only over the units where its key
-  may match, and drops matches that cross a line break (in the whole text too): a match
-  then never depends on which unit follows its own.
+  may match (a superset: the order of a requirement's groups is checked only where it
+  decides which units are kept), and drops matches that cross a line break (in the whole
+  text too): a match then never depends on which unit follows its own.
 * Rules. A phrase rule needs its match (or regex) in a unit; a together rule needs every
   group in one unit; a requires rule needs its trigger ("when") somewhere, and then every
   unit that might satisfy it. A rule scoped to concepts (a drug pack) counts only if the
   document may mention them, and then every unit that may mention them is kept, so the
   engine's view of what the document mentions is exact.
-* Context. A sentence's context comes from itself and the next sentence (a "previous"
-  cue, "refuted in the next sentence"), so the unit after each matching unit is kept too.
-* Regexes run over the whole document here, once; the engine uses these matches, mapped
-  into the excerpt, so look-arounds see the real neighbours.
+* Context. A sentence's context comes from itself, and from the next sentence only through
+  a "previous" cue or a refuting cue after a reported claim ("refuted in the next
+  sentence"). The line after a matching line is kept only when it, or else the kept line
+  after it (which would then come next in the excerpt), may make such a mark of a type the
+  line's rules heed: a "previous" cue, at the line's start if the cue must be at a sentence
+  start; a refuting cue in the first tokens, after a reported cue in the matching line;
+  a #url or citation (what a URL-like token needs, what the citation regexes start with).
+  And a "previous" cue makes no mark in a text's first sentence: if the first kept line may
+  hold one, the line before it is kept too.
+* Regexes run over the whole document here, once, and only if the document holds the
+  literal strings they cannot match without (read from the parsed pattern; nlp/matching.py),
+  tried only where one of the strings they start with occurs (regex_matches): the same
+  matches. The engine uses them, mapped into the excerpt, so look-arounds see the real
+  neighbours.
 * Sections (requires ... within: section): each section start maps to the first kept
   character at or after it, so two kept words share a section in the excerpt exactly when
   they share one in the document.
@@ -40,15 +58,19 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+from itertools import chain
+from operator import or_
 
 import ahocorasick
 from spacy.attrs import ORTH
 
 from .kinds.base import key as part_key
 from .nlp.lemmas import lemma_forms
-from .nlp.matching import literal_words
+from .nlp.matching import (literal_words, needs_all, needs_any, odd_letters, regex_matches, regex_needs,
+                           regex_start_needs)
+from .nlp.sentences import CLOSING
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
-from .rulebook.compiled import in_scope
 
 FULL_TEXT_SHARE = 0.8  # keep more than this share of a text: lint the text itself
 _UNIT_BREAK = re.compile(r"\n\s*")
@@ -64,6 +86,17 @@ class _Plan:
     scope: tuple[tuple[str, ...], ...]
     keys: tuple[str, ...]  # phrase: match keys; together: one per group; requires: (when,)
     require: str | None = None  # requires: the key that satisfies it
+    heeds: frozenset[str] = frozenset()  # the context types the rule does not ignore
+
+
+@dataclass(frozen=True)
+class _CueCheck:
+    """What may show a context cue of one purpose in a unit (Prefilter._context_cues)."""
+
+    entries: list  # (groups as bits, requirement, key, adjacency, within), as for matcher keys
+    url: bool  # a pattern is a #url alone: look for what a URL-like token needs
+    always: bool  # a pattern without a word to look for
+    regexes: list  # the start needs of the regexes
 
 
 @dataclass
@@ -108,32 +141,77 @@ class Prefilter:
     """Built once per rulebook and rule selection (see ``for_rules``)."""
 
     def __init__(self, compiled: CompiledRulebook, rules: list[Rule], exceptions: dict[str, list[str]],
-                 common: frozenset[str] = frozenset()):
+                 common: frozenset[str] = frozenset(), context=None):
         self._common = common
         self._plans = [self._plan(compiled, r) for r in rules]
+        self._plans_of: dict[str, list[int]] = {}  # key -> the plans it may fire
+        for i, plan in enumerate(self._plans):
+            for k in plan.keys:
+                self._plans_of.setdefault(k, []).append(i)
         self._groups: dict[frozenset[str], int] = {}
-        self._alts: dict[str, list[Requirement]] = {}  # matcher key -> requirements, any of
+        # matcher key -> (requirement, adjacency), any of: see _requirement
+        self._alts: dict[str, list[tuple[Requirement, tuple[bool, ...]]]] = {}
         for key, seqs in compiled.sequences().items():
             self._alts[key] = [self._requirement(seq) for seq in seqs]
         self.judged = frozenset(self._alts)  # keys whose matching the excerpt's ranges bound
-        self._regex_keys = {k for p in self._plans if p.kind == "phrase" for k in p.keys}
-        self._regexes = [(rx, k) for rx, k in compiled.regexes if k in self._regex_keys]
-        # Requirements by the first of their rare groups: a unit checks only those whose
-        # first rare group it has.
-        self._by_group: dict[int, dict[Requirement, list[tuple[Requirement, str]]]] = {}
+        cue_seqs = self._context_cues(context)
+        self._forms = [forms for forms, _ in sorted(self._groups.items(), key=lambda item: item[1])]
+        # Keys that decide which units are kept; the others ("unless", concepts only used
+        # there, rules not selected) are looked for in the kept units only.
+        self._driving = {k for p in self._plans for k in p.keys + ((p.require,) if p.require else ())}
+        self._driving |= {CONCEPT_PREFIX + c for p in self._plans for group in p.scope for c in group}
+        self._words_glued(exceptions)
+        self._costs: dict[int, float] = {}
+        groups_of: dict[str, set[int]] = {}
+        for gid, forms in enumerate(self._forms):
+            for form in forms:
+                groups_of.setdefault(form, set()).add(gid)
+        # groups as bits of an int: a form's groups, a requirement's groups
+        self._mask_of = {f: sum(1 << g for g in gids) for f, gids in groups_of.items()}
+        self._cues = None if cue_seqs is None else {
+            purpose: _CueCheck([(sum(1 << g for g in set(req)), req, key, adj, within)
+                                for (req, adj), key, within, _ in found if req],
+                               any(not req and url for (req, _), _, _, url in found),
+                               any(not req and not url for (req, _), _, _, url in found), regexes)
+            for purpose, (found, regexes) in cue_seqs.items()}
+        # forms found as letter runs (or glued pieces), and the others, found as substrings
+        self._letter_forms = frozenset(f for f in groups_of if _AZ.fullmatch(f))
+        self._others = tuple(sorted(f for f in groups_of if not _AZ.fullmatch(f)))
+        # Each requirement is looked for only where its anchor occurs, the group of it
+        # likeliest to be rare. Anchor -> (its groups as bits, requirement, key, adjacency), for the
+        # driving keys and for the others.
         self.wildcards: set[str] = set()  # keys with a pattern no word can rule out
-        self._common_groups = {g for forms, g in self._groups.items()
-                               if any(_common(f, self._common) for f in forms)}
+        anchored: dict[bool, dict[int, list]] = {True: {}, False: {}}
         for key, alts in self._alts.items():
-            for req in set(alts):
-                rare = self._rare(req)
+            driving = key in self._driving
+            for req, adj in dict.fromkeys(alts):
                 if not req:
                     self.wildcards.add(key)
-                else:
-                    self._by_group.setdefault(rare[0], {}).setdefault(rare, []).append((req, key))
-        self._scan_rare = self._build_automaton({g for by_rare in self._by_group.values()
-                                                 for rare in by_rare for g in rare}, exceptions)
-        self._scan_common = self._build_automaton(self._common_groups, exceptions)
+                    continue
+                entry = (sum(1 << g for g in set(req)), req, key, adj)
+                anchored[driving].setdefault(min(req, key=self._cost), []).append(entry)
+        self._anchored = anchored
+        self._build_anchors(anchored[True])
+        passenger_forms: dict[str, set[int]] = {}
+        for gid in anchored[False]:
+            for form in self._forms[gid]:
+                passenger_forms.setdefault(form, set()).add(gid)
+        self._passenger_anchors = {f: tuple(g) for f, g in passenger_forms.items()}
+        self._passenger_anchor_forms = frozenset(passenger_forms)
+        self._regex_keys = {k for p in self._plans if p.kind == "phrase" for k in p.keys}
+        # (regex, key, what it needs without stop words, all it needs)
+        self._regexes = [(rx, k, self._regex_gate(needs), needs)
+                         for rx, k in compiled.regexes if k in self._regex_keys
+                         for needs in [regex_needs(rx)]]
+        # one scan of the lower-cased text for the forms found as substrings and the
+        # case-insensitive literals of the regexes' gates; single characters (frequent:
+        # each hit costs) are looked for one by one
+        self._other_chars = tuple(f for f in self._others if len(f) == 1)
+        self._substring_scan = _automaton({s: s for s in chain(
+            (f for f in self._others if len(f) > 1),
+            (s for _, _, gate, _ in self._regexes for _, s, ic in _literals(gate) if ic))})
+        self._regexes = [(rx, k, _compact(gate), _compact(needs)) for rx, k, gate, needs in self._regexes]
+        self._others_set = frozenset(self._others)
 
     @classmethod
     def for_rules(cls, compiled: CompiledRulebook, rules: list[Rule], nlp) -> "Prefilter":
@@ -141,27 +219,130 @@ class Prefilter:
         cache = compiled.prefilters
         if ids not in cache:
             common = frozenset(w for w in nlp.Defaults.stop_words if w == w.lower())
-            cache[ids] = cls(compiled, rules, _tokenizer_exceptions(nlp), common)
+            context = nlp.get_pipe("claimcheck_context") if "claimcheck_context" in nlp.pipe_names else None
+            cache[ids] = cls(compiled, rules, _tokenizer_exceptions(nlp), common, context)
         return cache[ids]
 
     # --- building ----------------------------------------------------------------------------
 
-    def _requirement(self, seq: list[dict]) -> Requirement:
-        groups = []
-        for token in seq:
+    def _context_cues(self, context) -> dict | None:
+        """The context cues that reach across sentences: purpose -> ((requirement, key,
+        within, #url alone?) of each pattern, the start needs of the regexes). Purposes:
+        ("previous", type) for "previous" cues, "reported" for the cues whose marks a next
+        sentence can refute, "refuting" for the cues that refute. ``within``: the cue must
+        start in the first this many tokens of the unit's first sentence (a cue "at: start";
+        a refuting cue), so its first word is in as many chunks between spaces, plus the
+        tokens its pattern may have before that word; None: anywhere. None (no cues): a
+        context component this prefilter cannot read."""
+        if context is None:
+            return {}
+        try:
+            cues, sequences, regexes = context.cues, context.matcher.sequences, context.regexes
+            refutable, refuting, refuting_within = context.refutable, context.refuting, context.refuting_within
+        except AttributeError:
+            return None
+        out: dict = {}
+
+        def purposes(key: str) -> list:
+            cue = cues.get(key)
+            if cue is None:
+                return []  # "pseudo": cues inside them are dropped, a superset keeps them
+            at_start = 1 if cue.at == "start" else None
+            found = [(("previous", cue.type), at_start)] if cue.direction == "previous" else []
+            if cue.type in refutable:
+                found.append(("reported", None))
+            if cue.type in refuting:
+                found.append(("refuting", min(refuting_within, at_start or refuting_within)))
+            return found
+
+        for key, seqs in sequences.items():
+            for purpose, within in purposes(key):
+                found, _ = out.setdefault(purpose, ([], []))
+                for seq in seqs:
+                    req = self._requirement(seq)
+                    lead = _lead(seq)
+                    found.append((req, key, None if within is None or lead is None else within + lead,
+                                  any(t.get("LIKE_URL") is True and "OP" not in t for t in seq)))
+        for rx, key in regexes:
+            for purpose, _ in purposes(key):
+                out.setdefault(purpose, ([], []))[1].append(regex_start_needs(rx))
+        return out
+
+    def _requirement(self, seq: list[dict]) -> tuple[Requirement, tuple[bool, ...]]:
+        """The groups a token pattern needs, in order, and for each but the last whether the
+        next one's token must come right after its own (consecutive tokens in the pattern)."""
+        groups: list[frozenset[str]] = []
+        at: list[int] = []
+        for i, token in enumerate(seq):
             if token.get("OP") not in (None, "+"):
                 continue
             forms = _forms(token)
             if forms:
                 groups.append(forms)
-        return tuple(self._groups.setdefault(g, len(self._groups)) for g in groups)
+                at.append(i)
+        return (tuple(self._groups.setdefault(g, len(self._groups)) for g in groups),
+                tuple(b == a + 1 for a, b in zip(at, at[1:])))
 
-    def _rare(self, req: Requirement) -> Requirement:
-        """The groups of a requirement the whole text is scanned for. Words in every other
-        sentence ("the", "to", "of") would cost more to scan for than they rule out; they are
-        checked afterwards, in the few lines that have the rest (all of them, if a pattern
-        has nothing else)."""
-        return tuple(g for g in req if g not in self._common_groups) or req
+    def _cost(self, gid: int) -> float:
+        """How often a group's words are likely to occur (lower: rarer). No frequency table
+        ships with the pipeline; stop words, punctuation and short words count as frequent."""
+        known = self._costs.get(gid)
+        if known is not None:
+            return known
+        cost = 0.0
+        for form in self._forms[gid]:
+            if _common(form, self._common):
+                cost += 100
+            elif not _AZ.fullmatch(form):
+                cost += 10
+            else:
+                cost += 1 + 16 / len(form) ** 2
+            cost += 2 * len(self._glued_by_piece.get(form, ()))
+        self._costs[gid] = cost
+        return cost
+
+    def _regex_gate(self, needs):
+        """What a regex needs, checked first (with one scan for all regexes): of what all
+        its parts need, the part likeliest to be rare; without the literals too frequent to
+        be worth looking for, stop words ("for", "only") and white space."""
+        return _rarest(_prune(needs, lambda s: not s.strip() or s.strip() in self._common))
+
+    def _words_glued(self, exceptions: dict[str, list[str]]) -> None:
+        """Tokenizer exceptions that split letters apart ("cannot" -> "can" "not", "don't" ->
+        "do" "n't"): a piece glued to a letter inside its exception is no letter run of the
+        text, so it is found through the letter run of the exception around it. ``_glued``:
+        run -> (piece's offset from the run, piece); ``_glued_by_piece``: the reverse."""
+        wanted = {f for forms in self._forms for f in forms}
+        self._glued: dict[str, list[tuple[int, str]]] = {}
+        self._glued_by_piece: dict[str, list[tuple[str, int]]] = {}
+        self._exact = True
+        for whole, pieces in exceptions.items():
+            if "".join(pieces) != whole:  # spaCy refuses such special cases; be safe anyway
+                self._exact = False
+                continue
+            runs = [(m.start(), m.end()) for m in _AZ.finditer(whole)]
+            at = 0
+            for piece in pieces:
+                lo, hi = at, at + len(piece)
+                at = hi
+                if piece not in wanted or not _AZ.fullmatch(piece) or (lo, hi) in runs:
+                    continue  # found as a letter run or as a substring (see _Unit)
+                r0, r1 = next(r for r in runs if r[0] <= lo and hi <= r[1])
+                self._glued.setdefault(whole[r0:r1], []).append((lo - r0, piece))
+                self._glued_by_piece.setdefault(piece, []).append((whole[r0:r1], lo - r0))
+        self._glued_runs = frozenset(self._glued)
+
+    def _build_anchors(self, anchored: dict[int, list]) -> None:
+        """Where the driving anchors are looked for: their words (letter runs, with glued
+        pieces) and their other forms (substrings)."""
+        words: dict[str, set] = {}
+        others: dict[str, set] = {}
+        for anchor in anchored:
+            for form in self._forms[anchor]:
+                (words if _AZ.fullmatch(form) else others).setdefault(form, set()).add(anchor)
+        self._anchor_words = {f: tuple(a) for f, a in words.items()}
+        self._anchor_word_set = frozenset(words)
+        self._anchor_others = {f: tuple(a) for f, a in others.items()}
 
     @staticmethod
     def _plan(compiled: CompiledRulebook, rule: Rule) -> _Plan:
@@ -170,34 +351,13 @@ class Prefilter:
             return compiled.aliases.get(k, k)
 
         scope = compiled.scopes[rule.id]
+        heeds = frozenset(t for t, effect in compiled.policy.get(rule.id, {}).items() if effect != "ignore")
         if rule.kind == "together":
             n = len(rule.spec["together"])
-            return _Plan("together", scope, tuple(resolve(f"together{i}") for i in range(n)))
+            return _Plan("together", scope, tuple(resolve(f"together{i}") for i in range(n)), heeds=heeds)
         if rule.kind == "requires":
             return _Plan("requires", scope, (resolve("when"),), resolve("require"))
-        return _Plan("phrase", scope, (resolve("match"), part_key(rule.id, "regex")))
-
-    def _build_automaton(self, groups: set[int], exceptions: dict[str, list[str]]):
-        by_form: dict[str, set[int]] = {}
-        for forms, gid in self._groups.items():
-            if gid not in groups:
-                continue
-            for form in forms:
-                by_form.setdefault(form, set()).add(gid)
-        # "cannot" is the tokens "can" and "not": scan the whole exception string for them
-        several: set[str] = set()
-        for whole, pieces in exceptions.items():
-            gids = set().union(*(by_form.get(p, set()) for p in pieces))
-            if gids:
-                by_form.setdefault(whole, set()).update(gids)
-                several.add(whole)
-        automaton = ahocorasick.Automaton()
-        for form, gids in by_form.items():
-            automaton.add_word(form, (len(form), form[0].isalpha(), form[-1].isalpha(), frozenset(gids),
-                                      form in several))
-        if len(automaton):
-            automaton.make_automaton()
-        return automaton
+        return _Plan("phrase", scope, (resolve("match"), part_key(rule.id, "regex")), heeds=heeds)
 
     # --- per document ------------------------------------------------------------------------
 
@@ -205,16 +365,18 @@ class Prefilter:
         """The excerpt of ``text`` the pipeline needs to see, or None to lint the whole text
         (when most of it is needed, or lower-casing changes its length)."""
         lowered = text.lower()
-        if len(lowered) != len(text):
+        if len(lowered) != len(text) or not self._exact:
             return None
-        starts = [0] + [m.end() for m in _UNIT_BREAK.finditer(text) if m.end() < len(text)]
-        units_of = self._possible(text, lowered, starts)
-        regex_spans = units_of.pop("#regex-spans")
-        kept = self._needed(units_of, len(starts))
+        scan = _Scan(self, text, lowered)
+        units_of = scan.driving()
+        regex_spans = scan.regexes(units_of)
+        kept, matching = self._needed(units_of, scan.holds)
         if not kept:
             return Excerpt("", [])
-        bounds = starts + [len(text)]
+        bounds = scan.bounds
+        self._with_context(scan, kept, matching)
         pieces: list[tuple[int, int, int]] = []
+        at: dict[int, tuple[int, int]] = {}  # kept unit -> its range in the excerpt
         ex = 0
         for u in sorted(kept):
             lo, hi = bounds[u], bounds[u + 1]
@@ -223,17 +385,15 @@ class Prefilter:
                 pieces[-1] = (e0, d0, n0 + hi - lo)
             else:
                 pieces.append((ex, lo, hi - lo))
+            at[u] = (ex, ex + hi - lo)
             ex += hi - lo
         if ex > FULL_TEXT_SHARE * len(text):
             return None
         excerpt = Excerpt("".join(text[d:d + n] for _, d, n in pieces), pieces, judged=self.judged)
         excerpt.section_starts = _sections_in(excerpt, section_starts)
+        units_of.update(scan.passengers(kept))
         for k, units in units_of.items():
-            ranges = []
-            for u in sorted(units & kept):
-                a = excerpt.from_document(bounds[u])
-                ranges.append((a, a + bounds[u + 1] - bounds[u]))
-            excerpt.ranges[k] = ranges
+            excerpt.ranges[k] = [at[u] for u in sorted(units.intersection(at))]
         for k, spans in regex_spans.items():
             mapped = []
             for s, e in spans:
@@ -243,130 +403,421 @@ class Prefilter:
             excerpt.regex_spans[k] = mapped
         return excerpt
 
-    def _possible(self, text: str, lowered: str, starts: list[int]) -> dict:
-        """Matcher key -> the units where it may match (and, under "#regex-spans", the rule
-        regexes' matches in document offsets)."""
-        hits: dict[int, list[Hit]] = {}
-        for hit in _scan(self._scan_rare, lowered, 0, len(lowered)):
-            hits.setdefault(bisect.bisect_right(starts, hit[0]) - 1, []).append(hit)
-        bounds = starts + [len(lowered)]
-        units_of: dict = {}
-        for unit, found in hits.items():
-            index = _index(found)
-            common_added = False  # the common words' hits of this unit, scanned when first needed
-            seen: set[str] = set()
-            for g in list(index):
-                for rare, reqs in self._by_group.get(g, {}).items():
-                    if all(k in seen for _, k in reqs) or not _in_order(rare, index):
-                        continue
-                    for req, k in reqs:
-                        if k in seen:
-                            continue
-                        if rare != req:
-                            if not common_added:
-                                _index(_scan(self._scan_common, lowered, bounds[unit], bounds[unit + 1]), index)
-                                common_added = True
-                            if not _in_order(req, index):
-                                continue
-                        seen.add(k)
-            for k in seen:
-                units_of.setdefault(k, set()).add(unit)
-        everywhere = set(range(len(starts)))
-        for k in self.wildcards:
-            units_of[k] = everywhere
+    def _needed(self, units_of: dict[str, set[int]], holds) -> tuple[set[int], dict[int, set[str]]]:
+        """The units to keep, and of them those where a sentence rule may fire, with the
+        context types its rules heed (_with_context keeps what their context needs).
+        ``units_of`` has the units where each key's requirements are met as a bag;
+        ``holds(unit, key)`` checks their order, asked only where it decides something."""
+        exact: dict[str, set[int]] = {}
+
+        def units(k: str) -> set[int]:
+            found = exact.get(k)
+            if found is None:
+                found = exact[k] = {u for u in units_of.get(k, ()) if holds(u, k)}
+            return found
+
+        mentioned: dict[str, bool] = {}
+
+        def mentions(concept: str) -> bool:
+            if concept not in mentioned:
+                k = CONCEPT_PREFIX + concept
+                mentioned[concept] = bool(exact[k]) if k in exact else any(holds(u, k) for u in units_of.get(k, ()))
+            return mentioned[concept]
+
+        matching: dict[int, set[str]] = {}  # units where a sentence rule may fire
+        support: set[int] = set()  # units the engine must see to judge the document as a whole
+        none: set[int] = set()
+        # only the plans with a key that may match somewhere, in their order
+        for i in sorted({i for k in units_of for i in self._plans_of.get(k, ())}):
+            plan = self._plans[i]
+            if plan.kind == "together":
+                hits = set.intersection(*(units_of.get(k, none) for k in plan.keys))
+                hits = {u for u in hits if all(holds(u, k) for k in plan.keys)}
+            else:
+                hits = set().union(*(units(k) for k in plan.keys))
+            if not hits or not all(any(mentions(c) for c in group) for group in plan.scope):
+                continue
+            if plan.kind == "requires":
+                support |= hits | units(plan.require)
+            else:
+                for u in hits:
+                    matching.setdefault(u, set()).update(plan.heeds)
+            for group in plan.scope:
+                for concept in group:
+                    support |= units(CONCEPT_PREFIX + concept)
+        return support.union(matching), matching
+
+    def _with_context(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]]) -> None:
+        """Add to ``kept`` the units the context of the matching ones needs, so that each
+        kept line splits into the same sentences and gets the same context marks as in the
+        document (see the module docstring): the line before a line opening with a quote
+        (_with_sentence_state); the line after a matching line u when that line, or else the
+        kept line after it, may reach back into u's last sentence with a mark u's rules heed
+        (a "previous" cue; a refuting cue after a reported claim); the line before the first
+        kept line when that line may hold a "previous" cue its rules heed (it makes no mark
+        in a text's first sentence, but does in the document, where the cue may lie inside a
+        match and count)."""
+        n = len(scan.starts)
+        if self._cues is None:  # a context component this prefilter does not know: all of it
+            kept.update(u + 1 for u in matching if u + 1 < n)
+            kept.update(u - 1 for u in matching if u > 0)
+        changed = True
+        while changed:
+            changed = False
+            _with_sentence_state(kept, scan.text, scan.bounds)
+            order = sorted(kept)
+            first = order[0]
+            if first > 0 and first in matching and scan.previous_cue(first, matching[first]):
+                kept.add(first - 1)
+                changed = True
+                continue
+            for i, u in enumerate(order):
+                heeds = matching.get(u)
+                if not heeds or u + 1 >= n or u + 1 in kept:
+                    continue
+                after = order[i + 1] if i + 1 < len(order) else None
+                if scan.reaches_back(u + 1, u, heeds) or (after is not None and scan.reaches_back(after, u, heeds)):
+                    kept.add(u + 1)
+                    changed = True
+
+
+class _Scan:
+    """One document's text as the prefilter reads it: its units, its letter runs, and the
+    evidence (``_Unit``) of the units looked at so far."""
+
+    def __init__(self, pf: Prefilter, text: str, lowered: str):
+        self.pf = pf
+        self.text = text
+        self.lowered = lowered
+        self.starts = [0] + [m.end() for m in _UNIT_BREAK.finditer(text) if m.end() < len(text)]
+        self.bounds = self.starts + [len(text)]
+        self.letters = _letters(lowered)
+        self.units: dict[int, _Unit] = {}
+        self._cue_found: dict = {}
+        self._odd: bool | None = None
+        scan = pf._substring_scan
+        self.substrings = {s for _, s in scan.iter(lowered)} if len(scan) else set()
+        self.substrings.update(c for c in pf._other_chars if c in lowered)
+        # the forms found as substrings (not as letter runs) in the document, their groups as bits
+        self.others = pf._others_set.intersection(self.substrings)
+        self.others_mask = reduce(or_, map(pf._mask_of.__getitem__, self.others), 0)
+
+    def unit(self, u: int) -> "_Unit":
+        found = self.units.get(u)
+        if found is None:
+            words = set(self.letters[self.bounds[u] + 1:self.bounds[u + 1] + 1].split())
+            pf = self.pf
+            words.update(piece for run in words & pf._glued_runs for _, piece in pf._glued[run])
+            found = self.units[u] = _Unit(self, u, words)
+        return found
+
+    def holds(self, u: int, key: str) -> bool:
+        """May unit u match the key (its requirements' order checked)?"""
+        unit = self.units.get(u)
+        return True if unit is None else unit.holds(key)
+
+    def cue(self, u: int, purpose) -> bool:
+        """May unit u hold a context cue of this purpose (see Prefilter._context_cues)?"""
+        found = self._cue_found.get((u, purpose))
+        if found is None:
+            found = self._cue_found[(u, purpose)] = self._cue(u, purpose)
+        return found
+
+    def _cue(self, u: int, purpose) -> bool:
+        check = self.pf._cues.get(purpose) if self.pf._cues else None
+        if check is None:
+            return False
+        if check.always:
+            return True
+        a, b = self.bounds[u], self.bounds[u + 1]
+        if check.url and _URL_LIKE.search(self.text, a, b):
+            return True
+        if check.regexes and any(self._starts_in(needs, a, b) for needs in check.regexes):
+            return True
+        if not check.entries:
+            return False
+        unit = self.unit(u)
+        ends: dict[int, int] = {}  # n -> where the unit's first n chunks end
+        for _, req, _, _, within in unit.passing(check.entries):
+            if within is None:
+                return True
+            if within not in ends:
+                chunks = _CHUNK.finditer(self.text, a, b)
+                ends[within] = next((m.end() for i, m in enumerate(chunks) if i == within - 1), b)
+            if unit.first(req[0]) < ends[within]:
+                return True
+        return False
+
+    def _starts_in(self, needs, a: int, b: int) -> bool:
+        """Can text starting in [a, b) satisfy the start needs of a regex?"""
+        if needs is True:
+            return True
+        if needs[0] == "lit":
+            _, s, ic = needs
+            if ic and self.odd():
+                return True
+            return (self.lowered if ic else self.text).find(s, a, b + len(s) - 1) != -1
+        parts = (self._starts_in(p, a, b) for p in needs[1])
+        return all(parts) if needs[0] == "and" else any(parts)
+
+    def odd(self) -> bool:
+        if self._odd is None:
+            self._odd = not self.text.isascii() and odd_letters(self.text)
+        return self._odd
+
+    def previous_cue(self, u: int, heeds: set[str]) -> bool:
+        """May unit u hold a "previous" cue of a type its rules heed?"""
+        return any(self.cue(u, ("previous", t)) for t in heeds)
+
+    def reaches_back(self, x: int, u: int, heeds: set[str]) -> bool:
+        """May unit x, coming right after unit u, make a mark on u's last sentence that
+        u's rules heed: a "previous" cue, or a refuting cue after a reported claim?"""
+        if self.previous_cue(x, heeds):
+            return True
+        return "refuted" in heeds and self.cue(u, "reported") and self.cue(x, "refuting")
+
+    def driving(self) -> dict[str, set[int]]:
+        """Driving key -> the units where it may match (wildcards: every unit)."""
+        pf = self.pf
+        bounds, letters = self.bounds, self.letters
+        others: dict[int, set] = {}  # unit -> anchors found as substrings
+        for form in self.others.intersection(pf._anchor_others):
+            i = self.lowered.find(form)
+            while i != -1:
+                others.setdefault(bisect.bisect_right(bounds, i) - 1, set()).update(pf._anchor_others[form])
+                i = self.lowered.find(form, i + 1)
+        table = pf._anchored[True]
+        units_of: dict[str, set[int]] = {}
+        glued_runs, glued = pf._glued_runs, pf._glued
+        anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
+        for u in range(len(self.starts)):
+            words = set(letters[bounds[u] + 1:bounds[u + 1] + 1].split())
+            if not words.isdisjoint(glued_runs):
+                words.update(piece for run in words & glued_runs for _, piece in glued[run])
+            hit = words & anchor_word_set
+            found = [a for w in hit for a in anchor_words[w]] if hit else []
+            if u in others:
+                found += others[u]
+            if not found:
+                continue
+            entries = [e for anchor in set(found) for e in table[anchor]]
+            unit = self.units[u] = _Unit(self, u, words)
+            for k in unit.keys(entries):
+                units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
+        everywhere = set(range(len(self.starts)))
+        for k in pf.wildcards:
+            if k in pf._driving:
+                units_of[k] = everywhere
+        return units_of
+
+    def passengers(self, kept: set[int]) -> dict[str, set[int]]:
+        """The other judged keys -> the kept units where they may match."""
+        pf = self.pf
+        table = pf._anchored[False]
+        units_of: dict[str, set[int]] = {}
+        others = self.others & pf._passenger_anchor_forms
+        for u in kept:
+            unit = self.unit(u)
+            forms = unit.words & pf._passenger_anchor_forms
+            forms.update(f for f in others if unit.has(f))
+            anchors = {g for form in forms for g in pf._passenger_anchors[form]}
+            # as a bag (no order checked): where a key may match, for the engine, a superset
+            for k, reqs in unit.keys([e for g in anchors for e in table[g]]).items():
+                if reqs is None or reqs:
+                    units_of.setdefault(k, set()).add(u)
+        for k in pf.wildcards:
+            if k not in pf._driving:
+                units_of[k] = set(kept)
+        return units_of
+
+    def regexes(self, units_of: dict[str, set[int]]) -> dict[str, list[tuple[int, int]]]:
+        """Rule regexes' matches (document offsets) by key; their units go into ``units_of``.
+        A regex runs only when the text has the literal strings it needs (regex_needs)."""
+        text, lowered, starts = self.text, self.lowered, self.starts
         spans: dict[str, list[tuple[int, int]]] = {}
-        for rx, k in self._regexes:
-            for m in rx.finditer(text):
+        if not self.pf._regexes:
+            return spans
+        # case-insensitive literals present (None: count all as present)
+        odd = self.odd()
+        found = None if odd else self.substrings
+        for rx, k, gate, needs in self.pf._regexes:
+            if not _holds(gate, found, text) or (needs != gate and not _holds(needs, found, text, lowered)):
+                continue
+            for m in regex_matches(rx, text, lowered, odd):
                 if m.end() > m.start():
                     spans.setdefault(k, []).append((m.start(), m.end()))
                     first = bisect.bisect_right(starts, m.start()) - 1
                     last = bisect.bisect_right(starts, m.end() - 1) - 1
                     units_of.setdefault(k, set()).update(range(first, last + 1))
-        units_of["#regex-spans"] = spans
-        return units_of
+        return spans
 
-    def _needed(self, units_of: dict[str, set[int]], n_units: int) -> set[int]:
-        mentioned = {k[len(CONCEPT_PREFIX):] for k in units_of if k.startswith(CONCEPT_PREFIX)}
-        matching: set[int] = set()  # units where a rule may fire: they and the next are kept
-        support: set[int] = set()  # units the engine must see to judge the document as a whole
-        for plan in self._plans:
-            if not in_scope(plan.scope, mentioned):
-                continue
-            if plan.kind == "together":
-                hits = set.intersection(*(units_of.get(k, set()) for k in plan.keys))
+
+class _Unit:
+    """What may be a token in one unit: ``words``, a superset of the lower-case forms of its
+    tokens (among the forms the rulebook spells), the ``groups`` they are in, and, asked for,
+    where each form may start.
+
+    * A token whose form is letters a-z only is a whole run of a-z letters of the unit (spaCy
+      splits two letters apart only in a tokenizer exception, and the characters around a
+      token that is not glued to a letter are no letters a-z), or a piece of an exception
+      glued to a letter inside it ("can" of "cannot"): then the exception's letter run
+      around the piece is a whole run, and the piece starts at a known offset from it.
+    * Any other form (punctuation, digits, "n't", non-ASCII letters) is found as a substring.
+      Those are not in ``words``: a requirement with a group that may only be present
+      through them (they occur in the document) is judged by its forms' positions.
+    The spans found are those of the tokens, exactly: a requirement's tokens follow one
+    another, and two tokens of consecutive pattern tokens have nothing or one space between
+    them (spaCy makes a token of any other white space)."""
+
+    __slots__ = ("scan", "u", "a", "b", "words", "groups", "pending", "_at")
+
+    def __init__(self, scan: _Scan, u: int, words: set[str]):
+        """``words``: the unit's letter runs and the glued pieces in them."""
+        self.scan, self.u, self.a, self.b = scan, u, scan.bounds[u], scan.bounds[u + 1]
+        pf = scan.pf
+        words &= pf._letter_forms
+        self.words = words
+        self.groups = reduce(or_, map(pf._mask_of.__getitem__, words), 0)  # as bits
+        self.pending: dict[str, list | None] = {}  # see keys()
+        self._at: dict[int, tuple[list[int], list[int]]] = {}  # group -> _spans
+
+    def has(self, form: str) -> bool:
+        """Does a form found as a substring occur in the unit?"""
+        return self.scan.lowered.find(form, self.a, self.b) != -1
+
+    def keys(self, entries: list) -> dict[str, list | None]:
+        """Of the (groups as bits, requirement, key, adjacency) entries, those whose
+        requirement has all its groups in the unit, by key, into ``pending`` (and returned):
+        None when that is enough (one group, found as a letter run), else the requirements to
+        check for order (``holds``). That costs; most keys decide nothing, so it waits."""
+        groups = self.groups
+        loose = groups | self.scan.others_mask
+        pending = self.pending
+        found = {}
+        for bits, req, key, adj in [e for e in entries if e[0] & loose == e[0]]:
+            if key in pending and pending[key] is None:
+                pass
+            elif len(req) == 1 and bits & groups == bits:
+                pending[key] = None
             else:
-                hits = set().union(*(units_of.get(k, set()) for k in plan.keys))
-            if not hits:
-                continue
-            if plan.kind == "requires":
-                support |= hits | units_of.get(plan.require, set())
+                pending.setdefault(key, []).append((req, adj))
+            found[key] = pending[key]
+        return found
+
+    def holds(self, key: str) -> bool:
+        """May the unit match the key? (A key the unit never judged: yes, as for regexes.)"""
+        reqs = self.pending.get(key)
+        if reqs is None:
+            return True
+        if reqs and any(self._in_order(req, adj) for req, adj in reqs):
+            self.pending[key] = None
+            return True
+        reqs.clear()
+        return False
+
+    def passing(self, entries: list):
+        """The entries (groups as bits, requirement, key, adjacency, ...) whose requirement
+        the unit may satisfy."""
+        loose = self.groups | self.scan.others_mask
+        return (e for e in entries if e[0] & loose == e[0] and self._in_order(e[1], e[3]))
+
+    def first(self, g: int) -> int:
+        """Where the group's first form in the unit starts (the unit's end if none)."""
+        starts = self._spans(g)[0]
+        return starts[0] if starts else self.b
+
+    def _in_order(self, req: Requirement, adj: tuple[bool, ...]) -> bool:
+        """Can the groups' forms be found one after the other, those of consecutive tokens
+        of the pattern right after one another (nothing or one space between)? Each form
+        found ends where the next may start; taking the earliest one is enough unless the
+        next must come right after it."""
+        text = self.scan.text
+
+        def fits(i: int, end: int, adjacent: bool) -> bool:
+            starts, ends = self._spans(req[i])
+            if adjacent:
+                k = bisect.bisect_left(starts, end)
+                options = [j for j in range(k, min(k + 2, len(starts)))
+                           if starts[j] == end or (starts[j] == end + 1 and text[end] == " ")]
             else:
-                matching |= hits
-            for group in plan.scope:
-                for concept in group:
-                    support |= units_of.get(CONCEPT_PREFIX + concept, set())
-        following = {u + 1 for u in matching if u + 1 < n_units}
-        return matching | following | support
+                options = range(bisect.bisect_left(starts, end), len(starts))
+            for j in options:
+                if i + 1 == len(req) or fits(i + 1, ends[j], adj[i]):
+                    return True
+                if not adj[i]:
+                    return False  # a later form leaves the next groups less room
+            return False
+
+        return fits(0, 0, False)
+
+    def _spans(self, g: int) -> tuple[list[int], list[int]]:
+        """Starts (sorted) and ends of the evidence of a group's forms in the unit."""
+        found = self._at.get(g)
+        if found is not None:
+            return found
+        scan, a, b = self.scan, self.a, self.b
+        forms = scan.pf._forms[g]
+        spans: list[tuple[int, int]] = []
+        glued = scan.pf._glued_by_piece
+        for form in forms & self.words:
+            _find_all(scan.letters, f" {form} ", a, b + 2, spans, 0, len(form))
+            for run, offset in glued.get(form, ()):
+                _find_all(scan.letters, f" {run} ", a, b + 2, spans, offset, len(form))
+        for form in forms & scan.others:
+            _find_all(scan.lowered, form, a, b, spans, 0, len(form))
+        spans.sort()
+        found = self._at[g] = ([s for s, _ in spans], [e for _, e in spans])
+        return found
 
 
-Hit = tuple  # (start, group ids, stands for several tokens), from _scan
+def _automaton(values: dict[str, object]):
+    automaton = ahocorasick.Automaton()
+    for k, v in values.items():
+        automaton.add_word(k, v)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
 
 
-def _scan(automaton, lowered: str, lo: int, hi: int):
-    """Hits of an automaton's forms in lowered[lo:hi], in order of start, that are not glued
-    to a letter on either side."""
-    if not len(automaton):
-        return []
-    n = len(lowered)
-    out = []
-    for end, (length, alpha_first, alpha_last, gids, several) in automaton.iter(lowered, lo, hi):
-        start = end - length + 1
-        if alpha_first and start > 0 and lowered[start - 1].isalpha():
-            continue
-        if alpha_last and end + 1 < n and lowered[end + 1].isalpha():
-            continue
-        out.append((start, gids, several))
-    out.sort(key=lambda h: h[0])
-    return out
+def _with_sentence_state(kept: set[int], text: str, bounds: list[int]) -> None:
+    """Keep the line before a kept line that opens with a quote or bracket: that may close
+    the sentence the line before ended (nlp/sentences.py), so how the kept line splits into
+    sentences depends on it. Only the end of that line matters, so one line with a word
+    other than quotes and brackets is enough."""
+    for u in sorted(kept):
+        v = u
+        while v > 0 and text[bounds[v]] in CLOSING and v - 1 not in kept:
+            kept.add(v - 1)
+            if any(c not in CLOSING and not c.isspace() for c in text[bounds[v - 1]:bounds[v]]):
+                break  # a token that is no quote or bracket: the line's end does not depend on the line before
+            v -= 1
+
+
+def _find_all(haystack: str, needle: str, lo: int, hi: int, out: list, shift: int, length: int) -> None:
+    """Append (start + shift, start + shift + length) for every occurrence of needle in
+    haystack[lo:hi]. In the padded letters, " word " starts where the word starts in the
+    text."""
+    i = haystack.find(needle, lo, hi)
+    while i != -1:
+        out.append((i + shift, i + shift + length))
+        i = haystack.find(needle, i + 1, hi)
+
+
+_AZ = re.compile(r"[a-z]+")
+_AZ_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _letters(lowered: str) -> str:
+    """The lower-cased text with every character but a-z made a space, and a space before
+    and after: offset i of the text is offset i + 1 here, and " word " is a whole run."""
+    # a character out of ASCII becomes one "?", then a space
+    core = lowered.encode("ascii", "replace").translate(_AZ_ONLY).decode("ascii")
+    return f" {core} "
 
 
 def _common(form: str, stop_words: frozenset[str]) -> bool:
-    """A stop word, a single character or punctuation: too frequent to be worth scanning for."""
+    """A stop word, a single character or punctuation: too frequent to be an anchor."""
     return form in stop_words or len(form) < 2 or not any(c.isalnum() for c in form)
-
-
-def _index(found: list[Hit], index: dict | None = None) -> dict[int, list[tuple[int, bool]]]:
-    """Group id -> (start, several) of its hits, sorted (``found`` is sorted by start; hits
-    added to an existing index are sorted in)."""
-    merging = index is not None
-    index = {} if index is None else index
-    touched = set()
-    for start, gids, several in found:
-        for g in gids:
-            index.setdefault(g, []).append((start, several))
-            touched.add(g)
-    if merging:
-        for g in touched:
-            index[g].sort()
-    return index
-
-
-def _in_order(req: Requirement, index: dict[int, list[tuple[int, bool]]]) -> bool:
-    """Do the hits hold the requirement's groups at increasing starts? Greedy, earliest
-    first. One hit of a tokenizer exception ("cannot") may stand for several consecutive
-    tokens, so it may serve the next group at the same start."""
-    last = -1
-    for g in req:
-        starts = index.get(g)
-        if not starts:
-            return False
-        i = bisect.bisect_left(starts, (last, False))
-        while i < len(starts) and starts[i][0] == last and not starts[i][1]:
-            i += 1
-        if i == len(starts):
-            return False
-        last = starts[i][0]
-    return True
 
 
 def _forms(token: dict) -> frozenset[str] | None:
@@ -374,7 +825,11 @@ def _forms(token: dict) -> frozenset[str] | None:
     spelled = literal_words(token)
     if spelled is None:
         return None
-    attr, words = spelled
+    return _spelled_forms(spelled[0], tuple(spelled[1]))
+
+
+@lru_cache(maxsize=None)
+def _spelled_forms(attr: str, words: tuple[str, ...]) -> frozenset[str]:
     if attr == "LEMMA":
         return frozenset(f for w in words for f in lemma_forms(w.lower()))
     return frozenset(w.lower() for w in words)
@@ -382,8 +837,9 @@ def _forms(token: dict) -> frozenset[str] | None:
 
 def _sections_in(excerpt: Excerpt, section_starts) -> list[int]:
     out = []
+    ends = [d + n for _, d, n in excerpt.pieces]
     for c in section_starts:
-        i = bisect.bisect_left([d + n for _, d, n in excerpt.pieces], c + 1)
+        i = bisect.bisect_left(ends, c + 1)
         if i == len(excerpt.pieces):
             out.append(len(excerpt.text))
             continue
@@ -396,3 +852,96 @@ def _tokenizer_exceptions(nlp) -> dict[str, list[str]]:
     """spaCy's special cases that split a string into several tokens, lower-cased."""
     return {whole.lower(): [t[ORTH].lower() for t in pieces]
             for whole, pieces in nlp.tokenizer.rules.items() if len(pieces) > 1}
+
+
+# --- token patterns, and the formulas of what a regex needs (nlp/matching.py) ----------------
+
+def _lead(seq: list[dict]) -> int | None:
+    """How many tokens a pattern may match before its first required word (None: any)."""
+    lead = 0
+    for token in seq:
+        op = token.get("OP")
+        if op in (None, "+") and literal_words(token) is not None:
+            return lead
+        if op in (None, "?"):
+            lead += 1
+        elif op.startswith("{") and op.endswith("}") and op[1:-1].split(",")[-1].isdigit():
+            lead += int(op[1:-1].split(",")[-1])
+        else:
+            return None
+    return lead
+
+
+def _prune(needs, drop):
+    """The formula with the literals ``drop`` says are not worth looking for made True."""
+    if needs is True:
+        return True
+    if needs[0] == "lit":
+        return True if drop(needs[1]) else needs
+    parts = [_prune(p, drop) for p in needs[1]]
+    return needs_all(parts) if needs[0] == "and" else needs_any(parts)
+
+
+def _rarest(needs):
+    """The formula with each "and" cut to its part likeliest to be rare (the longest
+    shortest literal), which it implies."""
+    if needs is True or needs[0] == "lit":
+        return needs
+    parts = [_rarest(p) for p in needs[1]]
+    if needs[0] == "or":
+        return needs_any(parts)
+    return max((p for p in parts if p is not True), key=_shortest, default=True)
+
+
+def _shortest(needs) -> int:
+    return min(len(lit[1]) for lit in _literals(needs))
+
+
+def _literals(needs):
+    if needs is True:
+        return
+    if needs[0] == "lit":
+        yield needs
+        return
+    for p in needs[1]:
+        yield from _literals(p)
+
+
+def _compact(needs):
+    """The formula for _holds: an "or" as ("any", case-insensitive literals as a set,
+    case-sensitive ones, other parts), an "and" as ("all", parts)."""
+    if needs is True or needs[0] == "lit":
+        return needs
+    parts = [_compact(p) for p in needs[1]]
+    if needs[0] == "and":
+        return ("all", tuple(parts))
+    lits = [p for p in parts if p is not True and p[0] == "lit"]
+    return ("any", frozenset(s for _, s, ic in lits if ic), tuple(s for _, s, ic in lits if not ic),
+            tuple(p for p in parts if p is True or p[0] != "lit"))
+
+
+def _holds(needs, found: set[str] | None, text: str, lowered: str | None = None) -> bool:
+    """Does the text satisfy the (compacted) formula? ``found``: case-insensitive literals
+    found in the lower-cased text (None: take them all as present); others are looked for
+    in ``lowered`` if given, else taken as absent."""
+    if needs is True:
+        return True
+    op = needs[0]
+    if op == "lit":
+        if not needs[2]:
+            return needs[1] in text
+        return found is None or needs[1] in found or (lowered is not None and needs[1] in lowered)
+    if op == "all":
+        return all(_holds(p, found, text, lowered) for p in needs[1])
+    _, ic, cs, rest = needs
+    if ic and (found is None or not ic.isdisjoint(found) or (lowered is not None and any(s in lowered for s in ic))):
+        return True
+    return any(s in text for s in cs) or any(_holds(p, found, text, lowered) for p in rest)
+
+
+# What a token spaCy finds LIKE_URL (spacy.lang.lex_attrs.like_url) has: "http(s)://",
+# "www." and more, or a "." neither first nor last whose top-level domain, after the last
+# ".", ends in "/", is a known one (letters) or makes its URL_MATCH (a domain of two letters
+# or more, or four numbers); "3.5", "U.S." and "e.g." have none of these.
+_URL_LIKE = re.compile(r"://|www\.|\S\.[^\s\d.]{2}|\S\.\S*/|\d\.\d+\.\d")
+_CHUNK = re.compile(r"\S+")

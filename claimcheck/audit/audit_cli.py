@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import (EXIT_ERROR, EXIT_OK, _config_or_fail, _fail, _rulebook_failed, _session, discovery_options,
+from ..cli import (EXIT_ERROR, EXIT_OK, _fail, _rulebook_failed, _session, discovery_options,
                    input_options, no_default_option, rules_option)
 from ..config import ConfigError
 from ..documents.encoding import ERROR_MODES

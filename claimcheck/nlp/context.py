@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 import yaml
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -91,8 +92,14 @@ class ContextMarker:
     def __init__(self, nlp: Language, data: dict | None = None):
         data = data or load_context_data()
         self.types = data["types"]
+        # each type's terminators, as LOWER hashes
+        self.stops = {t: frozenset(nlp.vocab.strings.add(w) for w in spec.get("terminators", ()))
+                      for t, spec in self.types.items()}
         compiler = PatternCompiler.for_nlp(nlp)
-        self.matcher = TokenMatcher(nlp.vocab)
+        # every cue runs over every document: the word sequences with sets ("(some|many)
+        # (sites|people) (claim|say)") spelled out for the PhraseMatcher, the other patterns
+        # matched off token arrays or, if need be, in one Matcher pass
+        self.matcher = TokenMatcher(nlp.vocab, shared=True, max_phrases=1024)
         self.cues: dict[str, _Cue] = {}
         self.regexes: list[tuple[re.Pattern, str]] = []
         for i, cue in enumerate(data["cues"]):
@@ -121,16 +128,17 @@ class ContextMarker:
                 pseudo.append((start, end))
             else:
                 found.append((key, start, end))
-        text = doc.text if self.regexes else ""  # spaCy rebuilds doc.text on each access
+        text = _text_of(doc) if self.regexes else ""
         for rx, key in self.regexes:
             found.extend((key, start, end) for start, end in regex_spans(doc, text, rx))
         marks: list[ContextMark] = []
         if found:
             sents = sentence_bounds(doc)
+            lowers, spaces = doc.to_array([LOWER, IS_SPACE]).T.tolist()
             for key, start, end in found:
                 if any(ps <= start and end <= pe for ps, pe in pseudo):
                     continue
-                mark = self._mark(doc, sents, self.cues[key], start, end)
+                mark = self._mark(doc, sents, lowers, spaces, self.cues[key], start, end)
                 if mark is not None:
                     marks.append(mark)
             marks.extend(self._refuted_next(sents, marks))
@@ -152,16 +160,16 @@ class ContextMarker:
             if m.type in self.refutable and _sentence_index(sents, m.cue_start) + 1 in refuting
         ]
 
-    def _mark(self, doc: Doc, sents, cue: _Cue, start: int, end: int) -> ContextMark | None:
+    def _mark(self, doc: Doc, sents, lowers: list[int], spaces: list[int], cue: _Cue, start: int,
+              end: int) -> ContextMark | None:
         si = _sentence_index(sents, start)
         s_start, s_end = sents[si]
-        if cue.at == "end" and _last_word(doc, s_start, s_end) != end - 1:
+        if cue.at == "end" and _last_word(spaces, s_start, s_end) != end - 1:
             return None
-        if cue.at == "start" and _first_word(doc, s_start, s_end) != start:
+        if cue.at == "start" and _first_word(spaces, s_start, s_end) != start:
             return None
-        spec = self.types[cue.type]
-        reach = spec["max_scope"]
-        stops = set(spec["terminators"])
+        reach = self.types[cue.type]["max_scope"]
+        stops = self.stops[cue.type]
         if cue.direction == "sentence":
             lo, hi = s_start, s_end
         elif cue.direction == "previous":
@@ -172,11 +180,11 @@ class ContextMarker:
             lo, hi = start, end
             if cue.direction in ("forward", "both"):
                 hi = end
-                while hi < s_end and hi - end < reach and doc[hi].lower_ not in stops:
+                while hi < s_end and hi - end < reach and lowers[hi] not in stops:
                     hi += 1
             if cue.direction in ("backward", "both"):
                 lo = start
-                while lo > s_start and start - lo < reach and doc[lo - 1].lower_ not in stops:
+                while lo > s_start and start - lo < reach and lowers[lo - 1] not in stops:
                     lo -= 1
         return ContextMark(cue.type, doc[start:end].text, start, end, lo, hi)
 
@@ -192,18 +200,25 @@ def _sentence_index(sents: list[tuple[int, int]], token: int) -> int:
     return lo
 
 
-def _last_word(doc: Doc, start: int, end: int) -> int:
+def _last_word(spaces: list[int], start: int, end: int) -> int:
     i = end - 1
-    while i > start and doc[i].is_space:
+    while i > start and spaces[i]:
         i -= 1
     return i
 
 
-def _first_word(doc: Doc, start: int, end: int) -> int:
+def _first_word(spaces: list[int], start: int, end: int) -> int:
     i = start
-    while i < end - 1 and doc[i].is_space:
+    while i < end - 1 and spaces[i]:
         i += 1
     return i
+
+
+def _text_of(doc: Doc) -> str:
+    """doc.text, without the Token object spaCy makes per token to build it."""
+    strings = doc.vocab.strings
+    orths, spaced = doc.to_array([ORTH, SPACY]).T.tolist()
+    return "".join([strings[o] + " " if s else strings[o] for o, s in zip(orths, spaced)])
 
 
 @Language.factory("claimcheck_context")

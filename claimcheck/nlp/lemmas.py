@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IS_SPACE, LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,8 +18,10 @@ def _table() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _forms_by_lemma() -> dict[str, frozenset[str]]:
-    """Lemma -> the lower-case words ``lemma_of`` maps to it (the lookup table inverted)."""
+def _forms_by_lemma() -> dict[str, tuple[str, ...]]:
+    """Lemma -> the lower-case words ``lemma_of`` maps to it (the lookup table inverted).
+    Tuples of strings: the garbage collector stops tracking them, where tens of thousands
+    of sets would be walked at every full collection."""
     import spacy_lookups_data
     from spacy.util import load_language_data
 
@@ -25,12 +29,13 @@ def _forms_by_lemma() -> dict[str, frozenset[str]]:
     for word, lemma in load_language_data(spacy_lookups_data.en["lemma_lookup"]).items():
         if word == word.lower():
             forms.setdefault(str(lemma).lower(), set()).add(word)
-    return {lemma: frozenset(words) for lemma, words in forms.items()}
+    return {lemma: tuple(words) for lemma, words in forms.items()}
 
 
+@lru_cache(maxsize=None)
 def lemma_forms(lemma: str) -> frozenset[str]:
     """Every lower-case word whose lemma is ``lemma`` (the lemma itself included)."""
-    return _forms_by_lemma().get(lemma, frozenset()) | {lemma}
+    return frozenset(_forms_by_lemma().get(lemma, ())) | {lemma}
 
 
 @lru_cache(maxsize=65536)
@@ -42,7 +47,15 @@ def lemma_of(word: str) -> str:
 
 @Language.component("claimcheck_lemmas")
 def set_lemmas(doc: Doc) -> Doc:
-    for token in doc:
-        if not token.is_space:
-            token.lemma_ = lemma_of(token.text)
+    """Every token but white space gets the lemma of its text (through arrays: no Token
+    objects, each distinct word looked up once)."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    table = doc.to_array([ORTH, IS_SPACE])
+    words, where = numpy.unique(table[:, 0], return_inverse=True)
+    lemmas = numpy.array([strings.add(lemma_of(strings[orth])) for orth in words.tolist()], dtype="uint64")
+    column = lemmas[where.reshape(-1)]
+    column[table[:, 1] != 0] = 0  # white space: as if never set
+    doc.from_array([LEMMA], column.reshape(-1, 1))
     return doc

@@ -4,14 +4,22 @@ spaCy's Matcher tries every pattern at every token, so its cost grows with the r
 of our patterns are plain word sequences once their sets and optional words are spelled out;
 those go to a PhraseMatcher per attribute (hash look-ups, whatever the number of phrases).
 Patterns with gaps, classes or mixed attributes stay with the Matcher. Same matches either way.
+
+A sequence of single tokens without gaps or repeats ("@isotretinoin" with its strength: a drug
+name, then perhaps a number, then perhaps a unit; "[" #num "]"; #url) is matched without the
+Matcher: its first words by a PhraseMatcher (or its first token's test on an attribute array),
+the rest read off token attribute arrays. The Matcher would try each of the hundred names at
+every token, and makes a Token object per token and per set it tests.
 """
 from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from typing import Iterator
 
-from spacy.attrs import LEMMA, LOWER, ORTH
+import numpy
+from spacy.attrs import IDS, LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -20,32 +28,72 @@ from .patterns import Sequence
 
 PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
 MAX_PHRASES_PER_PATTERN = 64
+MAX_HEAD_PHRASES = 1024  # word lists of the words a simple sequence starts with (see _simple)
 
 
 class TokenMatcher:
     """Matches compiled sequences. General sequences go to one spaCy Matcher per key, each
     with the words one of which must occur in a document for the key to match at all
     (its anchors): spaCy tries every pattern at every token, so a key whose anchors are
-    absent, the usual case, is skipped instead of costing its patterns times the tokens."""
+    absent, the usual case, is skipped instead of costing its patterns times the tokens.
 
-    def __init__(self, vocab: Vocab):
+    ``shared``: all general sequences go to one Matcher instead (its anchors: those of every
+    key), for a few patterns run over whole documents: a spaCy Matcher call makes a Token
+    object per token, one pass costs less than several. Its keys cannot be ``judged``.
+    ``max_phrases``: a sequence standing for more word lists than this stays general."""
+
+    def __init__(self, vocab: Vocab, shared: bool = False, max_phrases: int = MAX_PHRASES_PER_PATTERN):
         self.vocab = vocab
-        self.general: list[tuple[str, frozenset[int] | None, Matcher]] = []
+        self.general: list[tuple[str | None, frozenset[int] | None, Matcher]] = []
         self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
         self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
+        self.shared = shared
+        self.max_phrases = max_phrases
+        # simple sequences (see _simple): a PhraseMatcher per attribute for the words they
+        # start with, or a test on their first token, under an id of their own -> (the key's
+        # id, the key, the tests of the tokens after)
+        self.headed = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
+        # first tokens' tests: attribute id -> value -> own ids
+        self._tested: dict[int, dict[int, list[int]]] = {}
+        self._simple_seqs: dict[int, tuple[int, str, list]] = {}
+        self._attrs: list[int] = []  # the attributes tested
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
         self.sequences.setdefault(key, []).extend(seqs)
         general: list[Sequence] = []
         phrases: dict[str, list[Doc]] = {attr: [] for attr in PHRASE_ATTRS}
         for seq in seqs:
-            spelled = _as_phrases(seq)
+            spelled = _as_phrases(seq, self.max_phrases)
             if spelled is None:
                 general.append(seq)
                 continue
             attr, word_lists = spelled
             phrases[attr].extend(self._phrase_doc(attr, words) for words in word_lists)
-        if general:
+        simple = [self._simple(seq) for seq in general]
+        if general and all(simple):
+            # all of the key's general sequences, so that each span is given once, as the
+            # key's Matcher gave it
+            key_id = self.vocab.strings.add(key)
+            for n, (head, rest) in enumerate(simple):
+                name = f"{key}\x1f{n}"
+                own = self.vocab.strings.add(name)
+                if isinstance(head[0], str):
+                    attr, word_lists = head
+                    self.headed[attr].add(name, [self._phrase_doc(attr, words) for words in word_lists])
+                else:
+                    attr, test = head
+                    by_value = self._tested.setdefault(attr, {})
+                    for value in test if isinstance(test, frozenset) else (test,):
+                        by_value.setdefault(value, []).append(own)
+                self._simple_seqs[own] = (key_id, key, rest)
+        elif general and self.shared:
+            if not self.general:
+                self.general.append((None, frozenset(), Matcher(self.vocab)))
+            _, anchors, matcher = self.general[0]
+            matcher.add(key, _spell_out_first_set(general))
+            mine = self._anchors(general)
+            self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher)
+        elif general:
             matcher = Matcher(self.vocab)
             matcher.add(key, _spell_out_first_set(general))
             self.general.append((key, self._anchors(general), matcher))
@@ -86,7 +134,88 @@ class TokenMatcher:
         for phrase_matcher in self.phrases.values():
             if len(phrase_matcher):
                 found.extend(phrase_matcher(doc))
+        if self._simple_seqs:
+            found.extend(self._simple_matches(doc, where or {}, judged))
         return found
+
+    def _simple(self, seq: Sequence):
+        """A sequence of single tokens, each with at most one attribute test, all required
+        but for some "?" ones, the first required: (head, rest). The head is the words
+        before the first token with an OP, as (attribute, word lists) for a PhraseMatcher,
+        or else the first token's test; the rest are (attribute id, test, optional?)."""
+        h = 0
+        while h < len(seq) and "OP" not in seq[h]:
+            h += 1
+        spelled = _as_phrases(seq[:h], max(self.max_phrases, MAX_HEAD_PHRASES)) if h else None
+        rest = seq[h:] if spelled else seq
+        tests = []
+        for token in rest:
+            test = self._test(token)
+            if test is None or token.get("OP") not in (None, "?"):
+                return None
+            tests.append((*test, token.get("OP") == "?"))
+        if spelled:
+            return spelled, tests
+        if not tests or tests[0][2] or tests[0][0] == 0:
+            return None  # no word and no required test to start from
+        return tests[0][:2], tests[1:]
+
+    def _test(self, token: dict) -> tuple[int, object] | None:
+        """(attribute id, value or set of values) of a token with one attribute test, (0,
+        None) for any token, None for anything else."""
+        attrs = {k: v for k, v in token.items() if k != "OP"}
+        if not attrs:
+            return 0, None
+        if len(attrs) > 1:
+            return None
+        (name, value), = attrs.items()
+        if name not in IDS:
+            return None
+        if isinstance(value, bool):
+            test: object = int(value)
+        elif isinstance(value, str):
+            test = self.vocab.strings.add(value)
+        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+            test = frozenset(self.vocab.strings.add(v) for v in value["IN"])
+        else:
+            return None
+        if IDS[name] not in self._attrs:
+            self._attrs.append(IDS[name])
+        return IDS[name], test
+
+    def _simple_matches(self, doc: Doc, where: dict[str, list[tuple[int, int]]],
+                        judged: frozenset[str]) -> list[tuple[int, int, int]]:
+        """The matches of the simple sequences (see ``_simple``): where the head matches,
+        then token by token (an optional one taken or left), every end spaCy's Matcher
+        would give, once per key and span; a judged key only within its ranges."""
+        attrs = self._attrs
+        table = numpy.atleast_2d(doc.to_array(attrs).T).tolist() if attrs and len(doc) else None
+        columns = dict(zip(attrs, table)) if table is not None else {}
+        heads: list[tuple[int, int, int]] = [m for pm in self.headed.values() if len(pm) for m in pm(doc)]
+        for attr, by_value in self._tested.items():
+            values = columns.get(attr)
+            if values and not by_value.keys().isdisjoint(values):
+                for p, value in enumerate(values):
+                    if value in by_value:
+                        heads.extend((own, p, p + 1) for own in by_value[value])
+        found: set[tuple[int, int, int]] = set()
+        for own, start, end in heads:
+            key_id, key, rest = self._simple_seqs[own]
+            limit = len(doc)
+            if key in judged:
+                limit = next((b for a, b in where.get(key, ()) if a <= start and end <= b), -1)
+                if end > limit:
+                    continue
+            ends = {end}
+            for attr, test, optional in rest:
+                column = columns[attr] if attr else None
+                taken = {p + 1 for p in ends if p < limit and (
+                    column is None or (column[p] in test if isinstance(test, frozenset) else column[p] == test))}
+                ends = ends | taken if optional else taken
+                if not ends:
+                    break
+            found.update((key_id, start, e) for e in ends)
+        return list(found)
 
     def _phrase_doc(self, attr: str, words: list[str]) -> Doc:
         if attr == "LEMMA":
@@ -113,7 +242,7 @@ def _word_hashes(doc: Doc) -> set[int]:
     return set(doc.to_array([LOWER, LEMMA, ORTH]).ravel().tolist())
 
 
-def _as_phrases(seq: Sequence) -> tuple[str, list[list[str]]] | None:
+def _as_phrases(seq: Sequence, max_phrases: int = MAX_PHRASES_PER_PATTERN) -> tuple[str, list[list[str]]] | None:
     """The word lists a sequence stands for, if it is plain words on one attribute."""
     attr = None
     choices: list[list[str | None]] = []
@@ -128,7 +257,7 @@ def _as_phrases(seq: Sequence) -> tuple[str, list[list[str]]] | None:
     total = 1
     for c in choices:
         total *= len(c)
-    if attr is None or total > MAX_PHRASES_PER_PATTERN:
+    if attr is None or total > max_phrases:
         return None
     word_lists = [[w for w in combo if w is not None] for combo in itertools.product(*choices)]
     return attr, [w for w in word_lists if w]
@@ -153,9 +282,11 @@ def _spell_out_first_set(seqs: list[Sequence]) -> list[Sequence]:
     return out
 
 
-def regex_spans(doc: Doc, text: str, rx: re.Pattern) -> Iterator[tuple[int, int]]:
-    """Token spans of a regex's matches in ``text`` (the doc's text), widened to whole tokens."""
-    return token_spans(doc, ((m.start(), m.end()) for m in rx.finditer(text)))
+def regex_spans(doc: Doc, text: str, rx: re.Pattern, lowered: str | None = None,
+                odd: bool | None = None) -> Iterator[tuple[int, int]]:
+    """Token spans of a regex's matches in ``text`` (the doc's text), widened to whole tokens
+    (``lowered``, ``odd``: see regex_matches)."""
+    return token_spans(doc, ((m.start(), m.end()) for m in regex_matches(rx, text, lowered, odd)))
 
 
 def token_spans(doc: Doc, char_spans) -> Iterator[tuple[int, int]]:
@@ -164,3 +295,183 @@ def token_spans(doc: Doc, char_spans) -> Iterator[tuple[int, int]]:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             yield span.start, span.end
+
+
+# --- what a regex needs ----------------------------------------------------------------------
+#
+# A formula over literal strings: True (nothing), ("lit", string, case-insensitive?),
+# ("and", [formulas]) or ("or", [formulas]); every match of the regex satisfies it.
+
+
+def regex_needs(rx: re.Pattern):
+    """What a regex cannot match without, read from the parsed pattern. Whatever is not
+    understood needs nothing, so a pattern that cannot be read is simply always run."""
+    try:
+        from re import _constants, _parser  # CPython's own parser
+
+        parsed = _parser.parse(rx.pattern, rx.flags)
+        return _needs_of(parsed, parsed.state.flags, _constants)
+    except Exception:  # noqa: BLE001 - an unknown pattern structure: no requirement
+        return True
+
+
+def _needs_of(items, flags: int, c):
+    ic = bool(flags & re.IGNORECASE)
+    parts: list = []
+    run: list = []  # the literal items just read
+
+    def flush() -> None:
+        if run:
+            parts.append(("lit", "".join(chr(v).lower() if ic else chr(v) for _, v in run), ic))
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL and _plain(chr(av), ic):
+            run.append((op, av))
+            continue
+        if op is c.BRANCH:
+            # the parser factors a common prefix out ("mg|milligram" -> "m" (g|illigram)):
+            # the literals before a branch go in front of each alternative
+            parts.append(needs_any([_needs_of(run + list(alt), flags, c) for alt in av[1]]))
+            run.clear()
+            continue
+        flush()
+        if op is c.IN and all(o is c.LITERAL and _plain(chr(v), ic) for o, v in av):
+            parts.append(needs_any([("lit", chr(v).lower() if ic else chr(v), ic) for _, v in av]))
+        elif op is c.SUBPATTERN:
+            parts.append(_needs_of(av[3], (flags | av[1]) & ~av[2], c))
+        elif op is c.ATOMIC_GROUP:
+            parts.append(_needs_of(av, flags, c))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            parts.append(_needs_of(av[2], flags, c))
+        # anything else (anchors, classes, look-arounds, back references) needs nothing
+    flush()
+    return needs_all(parts)
+
+
+def regex_start_needs(rx: re.Pattern):
+    """What a match of the regex starts with (after zero-width assertions), as a formula
+    (True: not known)."""
+    try:
+        from re import _constants, _parser
+
+        parsed = _parser.parse(rx.pattern, rx.flags)
+        return _start_of(list(parsed), parsed.state.flags, _constants)
+    except Exception:  # noqa: BLE001 - an unknown pattern structure: anything
+        return True
+
+
+def _start_of(items: list, flags: int, c):
+    ic = bool(flags & re.IGNORECASE)
+    i = 0
+    while i < len(items) and items[i][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        i += 1
+    if i == len(items):
+        return True
+    op, av = items[i]
+    if op is c.LITERAL:
+        run = []
+        while i < len(items) and items[i][0] is c.LITERAL and _plain(chr(items[i][1]), ic):
+            run.append(chr(items[i][1]).lower() if ic else chr(items[i][1]))
+            i += 1
+        return ("lit", "".join(run), ic) if run else True
+    if op is c.IN and all(o is c.LITERAL and _plain(chr(v), ic) for o, v in av):
+        return needs_any([("lit", chr(v).lower() if ic else chr(v), ic) for _, v in av])
+    if op is c.BRANCH:
+        return needs_any([_start_of(list(alt) + items[i + 1:], flags, c) for alt in av[1]])
+    if op is c.SUBPATTERN:
+        return _start_of(list(av[3]) + items[i + 1:], (flags | av[1]) & ~av[2], c) if not av[1] and not av[2] \
+            else _start_of(list(av[3]), (flags | av[1]) & ~av[2], c)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _start_of(list(av[2]), flags, c)
+    return True
+
+
+def _plain(ch: str, ic: bool) -> bool:
+    """A character a regex matches as itself (case-insensitively: as its lower case in the
+    lower-cased text, see odd_letters): case-sensitive, ASCII, or without case."""
+    return not ic or ch.isascii() or (not ch.isalpha() and ch.lower() == ch == ch.upper())
+
+
+def needs_all(parts: list):
+    parts = [p for p in parts if p is not True]
+    return True if not parts else parts[0] if len(parts) == 1 else ("and", parts)
+
+
+def needs_any(parts: list):
+    return True if any(p is True for p in parts) else parts[0] if len(parts) == 1 else ("or", parts)
+
+
+def odd_letters(text: str) -> bool:
+    """Does the text hold a character that a case-insensitive regex matches to an ASCII
+    letter but that does not lower-case to it ("ſ" matches "s")? Then a case-insensitive
+    literal is not looked for in the lower-cased text."""
+    return any(_odd(ch) for ch in set(_NON_ASCII.findall(text)))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=None)
+def _odd(ch: str) -> bool:
+    return any(x.isascii() for x in ch.lower() + ch.upper() + ch.casefold())
+
+
+def regex_matches(rx: re.Pattern, text: str, lowered: str | None = None,
+                  odd: bool | None = None) -> Iterator[re.Match]:
+    """The matches of rx.finditer(text), tried only where one may start: when every match
+    starts with one of some literal strings, at each occurrence of one (after the end of the
+    last match), with rx.match. The same matches: finditer finds none where none starts,
+    and at a position it tries what match tries; look-behinds see the text before. Case-
+    insensitive strings are looked for in the lower-cased text (``lowered``, made if not
+    given) unless characters lower-case otherwise than the regex folds them (odd_letters, or
+    ``odd`` if known)."""
+    starts = _match_starts(rx)
+    if starts is None:
+        return rx.finditer(text)
+    if any(ic for _, ic in starts):
+        if lowered is None:
+            lowered = text.lower()
+        if odd is None:
+            odd = not text.isascii() and odd_letters(text)
+        if len(lowered) != len(text) or odd:
+            return rx.finditer(text)
+    return _matches_at(rx, text, lowered, starts)
+
+
+def _matches_at(rx: re.Pattern, text: str, lowered: str | None, starts) -> Iterator[re.Match]:
+    at: set[int] = set()
+    for s, ic in starts:
+        haystack = lowered if ic else text
+        i = haystack.find(s)
+        while i != -1:
+            at.add(i)
+            i = haystack.find(s, i + 1)
+    end = 0
+    for i in sorted(at):
+        if i < end:
+            continue
+        m = rx.match(text, i)
+        if m is not None:
+            yield m
+            end = m.end()
+
+
+@lru_cache(maxsize=None)
+def _match_starts(rx: re.Pattern) -> tuple[tuple[str, bool], ...] | None:
+    """The literal strings every match of the regex starts with one of (None: unknown)."""
+    needs = regex_start_needs(rx)
+    found = list(_flat_any(needs))
+    return None if not found or any(n is None for n in found) else tuple(found)
+
+
+def _flat_any(needs):
+    if needs is True:
+        yield None
+    elif needs[0] == "lit":
+        yield needs[1], needs[2]
+    elif needs[0] == "or":
+        for part in needs[1]:
+            yield from _flat_any(part)
+    else:
+        yield None

@@ -3,7 +3,9 @@
 Readers leave a line break in a Document's text only where the structure breaks (paragraph,
 heading, list item, "Q:"/"A:" line, a line without final punctuation); soft wraps are already
 joined. So: every line break ends a sentence, and so do . ! ? unless the text runs on in
-lower case ("e.g. the", "vs. a"); "vitamin A. It" ends one, "P. acnes" does not.
+lower case ("e.g. the", "vs. a"); "vitamin A. It" ends one, "P. acnes" does not. What a
+line carries over to the next: whether it ended a sentence, for a quote or bracket opening
+the next line (taken as closing that sentence: prefilter.py keeps the line before such a line).
 """
 from __future__ import annotations
 
@@ -35,17 +37,23 @@ def set_sentence_starts(doc: Doc) -> Doc:
     pending = False  # a line break: the next word starts a sentence
     after_terminal = False  # seen . ! ? (and perhaps closing quotes) since the last word
     prev_word = -1
+    words: dict[int, tuple[bool, bool]] = {}  # orth -> (may be an initial "A.", starts lower case)
     for i, (orth, space) in enumerate(zip(orths, spaces)):
         if space:
             if not pending and prev_word >= 0 and "\n" in strings[orth]:
                 pending = True
             continue
-        if orth in terminal or (after_terminal and orth in closing) or _initial_ends_sentence(doc, i, orth, strings):
+        kind = words.get(orth)
+        if kind is None:
+            word = strings[orth]
+            kind = words[orth] = (len(word) == 2 and word[1] == "." and word[0].isupper(), word[:1].islower())
+        if (orth in terminal or (after_terminal and orth in closing)
+                or (kind[0] and _initial_ends_sentence(doc, i, orth, strings))):
             if pending:
                 starts[i] = 1
             after_terminal = True
         else:
-            if pending or (after_terminal and not strings[orth][:1].islower()):
+            if pending or (after_terminal and not kind[1]):
                 starts[i] = 1
             after_terminal = False
         pending = False

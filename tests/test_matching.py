@@ -1,0 +1,109 @@
+"""The matcher's shortcuts must give what spaCy's Matcher and re.finditer give: simple token
+sequences read off attribute arrays, and regexes tried only where a match can start."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.matcher import Matcher
+
+from claimcheck.nlp.matching import TokenMatcher, regex_matches, regex_needs
+
+TEXTS = [
+    "Take isotretinoin 40 mg daily, or isotretinoin 20 with food; isotretinoin mg is a typo.",
+    "ISOTRETINOIN 10 MG. Isotretinoin, 5 g. isotretinoin isotretinoin 1",
+    "See [12] and [ 3 ] or [a] and https://example.org/x and www.example.com.",
+    "Nothing to see here at all.",
+    "",
+]
+
+SEQUENCES = {
+    "strength": [[{"LOWER": "isotretinoin"}, {"LIKE_NUM": True, "OP": "?"},
+                  {"LOWER": {"IN": ["mg", "g"]}, "OP": "?"}]],
+    "cite": [[{"ORTH": "["}, {"LIKE_NUM": True}, {"ORTH": "]"}]],
+    "url": [[{"LIKE_URL": True}]],
+    "any_after": [[{"LOWER": "see"}, {}, {"LOWER": "and"}]],
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.blank("en")
+
+
+def spacy_matches(nlp, doc) -> set[tuple[str, int, int]]:
+    matcher = Matcher(nlp.vocab)
+    for key, seqs in SEQUENCES.items():
+        matcher.add(key, seqs)
+    return {(nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc)}
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_simple_sequences_match_as_spacy_does(nlp, text):
+    ours = TokenMatcher(nlp.vocab)
+    for key, seqs in SEQUENCES.items():
+        ours.add(key, seqs)
+    assert ours._simple_seqs, "the sequences above are meant to take the array path"
+    doc = nlp(text)
+    got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
+    assert len(got) == len(set(got)), "each span once per key"
+    assert set(got) == spacy_matches(nlp, doc)
+
+
+def test_a_judged_key_matches_only_inside_its_ranges(nlp):
+    ours = TokenMatcher(nlp.vocab)
+    ours.add("strength", SEQUENCES["strength"])
+    doc = nlp("isotretinoin 40 mg. isotretinoin 20 mg.")
+    got = {(s, e) for _, s, e in ours(doc, {"strength": [(4, 8)]}, frozenset({"strength"}))}
+    assert got == {(4, 5), (4, 6), (4, 7)}  # not the first "isotretinoin 40 mg"
+    assert ours(doc, {}, frozenset({"strength"})) == []
+
+
+PATTERNS = [
+    r"\bbuy\s+\w+\s+online\b",
+    r"(?i)\b(?:mg|milligrams?)\b",
+    r"(?i)(?<!not )permanent(?:ly)? (?:cure|remission)",
+    r"(?i)miracle|wonder",
+    r"(?i)\bs\w+",  # "ſ" matches "s" case-insensitively but lower-cases to itself
+    r"[Vv]itamin [A-E]\b",
+    r"(?m)^Q:",
+    r"\d+ ?%",
+]
+
+REGEX_TEXTS = [
+    "Buy isotretinoin online today! buy pills online. BUY x ONLINE",
+    "Take 40 MG or 2 milligrams, not 3 mgs; Milligram.",
+    "It is not permanent cure. A Permanently remission. not permanently cure",
+    "A miracle, a Wonder, MIRACLES.",
+    "ſome ſtrange long s, and Some other words; straße Straße",
+    "vitamin A and Vitamin E, vitamin F; vitamin Bee",
+    "Q: what?\nA: that.\nQ: and?",
+    "95% of 100 % and 5 %",
+    "",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_regex_matches_are_those_of_finditer(pattern):
+    rx = re.compile(pattern)
+    for text in REGEX_TEXTS:
+        want = [(m.start(), m.end()) for m in rx.finditer(text)]
+        assert [(m.start(), m.end()) for m in regex_matches(rx, text)] == want, text
+
+
+def _literals(needs):
+    if needs is True:
+        return []
+    if needs[0] == "lit":
+        return [needs[1]]
+    return [lit for part in needs[1] for lit in _literals(part)]
+
+
+def test_what_a_regex_needs_is_read_from_its_pattern():
+    needs = regex_needs(re.compile(r"\bbuy\s+\w+\s+online\b"))
+    assert needs == ("and", [("lit", "buy", False), ("lit", "online", False)])
+    either = regex_needs(re.compile(r"(?i)\b(?:mg|milligrams?)\b"))
+    assert either[0] == "or" and sorted(_literals(either)) == ["mg", "milligram"]
+    assert regex_needs(re.compile(r"\d+ ?%")) == ("lit", "%", False)
+    assert regex_needs(re.compile(r"(?=x)\w*")) is True  # nothing it cannot do without
