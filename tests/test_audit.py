@@ -233,3 +233,76 @@ def test_report_of_an_audited_hostile_page_escapes_it(cli, tmp_path):
     assert not [t for t, _ in parser.tags if t in ("script", "img", "iframe", "object", "embed", "link")]
     assert not [a for _, attrs in parser.tags for a in attrs if a.startswith("on")]
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page and "Content-Security-Policy" in page
+
+
+def test_a_worker_dying_on_a_document_costs_only_that_document(crawl, tmp_path, monkeypatch):
+    """A document that kills its worker process (as a parser crash in C would) is recorded as
+    an error; the pool is replaced and every other document is analysed."""
+    from claimcheck.audit import runner, work
+    from claimcheck.audit.sources import expand_globs
+    from claimcheck.config import Settings
+    from claimcheck.inputs import expand
+
+    if not runner.FORK:
+        pytest.skip("the patched analyser reaches the workers only when they are forked")
+    analyse = work.Analyser.__call__
+
+    def deadly(self, raw):
+        if raw.id.endswith("[r4]"):
+            os._exit(3)
+        return analyse(self, raw)
+
+    monkeypatch.setattr(work.Analyser, "__call__", deadly)
+    db = tmp_path / "audit.sqlite"
+    inputs = expand(expand_globs([str(crawl)]))
+    result = runner.run_local(inputs, db, work.LinterSpec(Settings()), 2, [str(crawl)], chunk_size=4,
+                              progress=False)
+    assert result.status == "complete"
+    docs = {d["id"]: d for d in rows(db, "SELECT id, status, error FROM documents")}
+    assert len(docs) == 9
+    dead = docs[f"{crawl / 'dump.jsonl'}[r4]"]
+    assert dead["status"] == "error" and "worker analysing it died" in dead["error"]
+    assert [d["id"] for d in docs.values() if d["status"] == "error" and d is not dead] == [
+        f"{crawl / 'dump.jsonl'}:3"]  # the malformed line, as always
+    assert all(d["status"] in ("ok", "skipped") for d in docs.values() if d["status"] != "error")
+
+
+def test_killing_only_the_parent_leaves_no_worker_behind(tmp_path):
+    """kill -9 of the audit process alone: its workers die with it and release the store's
+    lock, so the rerun starts at once."""
+    dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
+    big_dump(dump, 200)
+    cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: list[int] = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+        time.sleep(0.2)
+        workers = _children(proc.pid)
+    assert len(workers) >= 2, f"no workers seen: {proc.poll()}"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed parent"
+    rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] == 200
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        pytest.skip("no /proc: cannot find the workers")
+    return [int(p) for p in found]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -12,10 +12,16 @@ pipeline once) -> DocumentRows -> one transaction per batch.
 * kill -9: every committed batch is whole (document rows and their findings in one
   transaction); the run stays "running" until the next audit of the store marks it
   "killed". An advisory lock keeps two audits from writing one store at once.
+* Workers, where the platform can fork (Linux), are forked from this process after it has
+  built the pipeline: they start at once and share its memory, instead of each spending
+  seconds building its own. They close their copy of the lock and die with this process
+  (a parent killed alone leaves no orphan holding the lock). Elsewhere they start from a
+  forkserver and build the pipeline themselves.
 """
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import platform
@@ -35,8 +41,9 @@ from ..inputs import Input
 from .progress import AuditProgress
 from .sources import RawDocument, raw_documents
 from .store import DocumentRow, Store, StoreError
-from .work import Analyser, LinterSpec, analyse_chunk, init_worker
+from .work import Analyser, LinterSpec, adopt, analyse_chunk, init_forked_worker, init_worker
 
+FORK = sys.platform.startswith("linux")  # macOS: fork is unsafe with its system libraries
 FLUSH_DOCUMENTS = 200  # documents per transaction
 FLUSH_SECONDS = 2.0  # ... or this long since the last one
 
@@ -86,13 +93,13 @@ def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, source
     hashes = spec.hashes()
     key = hashes["analysis_key"]
     started = time.monotonic()
-    with _locked(db), Store(db) as store:
+    with _locked(db) as lock, Store(db) as store:
         store.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
         store.db.commit()
         run_id = store.begin_run(
             started=now(), **hashes, claimcheck_version=__version__, spacy_version=_spacy_version(),
             python_version=platform.python_version(), engine="local", jobs=jobs, sources=json.dumps(sources))
-        audit = _Audit(store, run_id, key, spec, jobs, chunk_size)
+        audit = _Audit(store, run_id, key, spec, jobs, chunk_size, lock.fd)
         status = "complete"
         total = sum(_size(i) for i in inputs)
         with AuditProgress(total, enabled=progress) as bar:
@@ -109,9 +116,10 @@ def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, source
 
 
 class _Audit:
-    def __init__(self, store: Store, run_id: int, key: str, spec: LinterSpec, jobs: int, chunk_size: int):
+    def __init__(self, store: Store, run_id: int, key: str, spec: LinterSpec, jobs: int, chunk_size: int,
+                 lock_fd: int = -1):
         self.store, self.run_id, self.key, self.spec = store, run_id, key, spec
-        self.jobs, self.chunk_size = jobs, chunk_size
+        self.jobs, self.chunk_size, self.lock_fd = jobs, chunk_size, lock_fd
         self.counts = Counts()
         self.batch = _Batch()
         self.done = store.done(key)  # id -> content hash, checked with this key before
@@ -120,14 +128,14 @@ class _Audit:
         self.progress: AuditProgress | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.in_flight: dict[Future, list[RawDocument]] = {}
-        self.local: Analyser | None = None
+        self.local: Analyser | None = None  # --jobs 1: analyse in this process
+        self.forked: Analyser | None = None  # the one forked workers inherit
 
     # --- the run ---------------------------------------------------------------------------
 
     def run(self, inputs: list[Input]) -> None:
         if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("forkserver"),
-                                            initializer=init_worker, initargs=(self.spec, self.key))
+            self.pool = self._new_pool()
         else:
             self.local = Analyser(self.spec, self.key)
         chunk: list[RawDocument] = []
@@ -142,6 +150,17 @@ class _Audit:
             self._collect(block=True)
         if self.pool is not None:
             self.pool.shutdown()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        if FORK:
+            if self.forked is None:
+                self.forked = Analyser(self.spec, self.key)
+                adopt(self.forked)  # built here once; the workers inherit it
+            gc.freeze()  # the collector leaves the inherited objects alone: pages stay shared
+            return ProcessPoolExecutor(self.jobs, mp_context=get_context("fork"),
+                                       initializer=init_forked_worker, initargs=(os.getpid(), self.lock_fd))
+        return ProcessPoolExecutor(self.jobs, mp_context=get_context("forkserver"),
+                                   initializer=init_worker, initargs=(self.spec, self.key))
 
     def stop(self) -> None:
         """Ctrl-C: keep what finished, drop what is queued (the caller's flush writes)."""
@@ -188,36 +207,52 @@ class _Audit:
             return
         while len(self.in_flight) >= 2 * self.jobs:
             self._collect(block=True)
-        self.in_flight[self.pool.submit(analyse_chunk, chunk)] = chunk
+        try:
+            self.in_flight[self.pool.submit(analyse_chunk, chunk)] = chunk
+        except BrokenProcessPool:  # broke since the last collect
+            self._pool_broke(list(chunk))
+            return
         self._collect(block=False)
 
     def _collect(self, block: bool) -> None:
         finished, _ = wait(list(self.in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        suspects: list[RawDocument] = []
+        broken = False
         for future in finished:
             chunk = self.in_flight.pop(future)
             try:
                 rows = future.result()
-            except BrokenProcessPool as exc:
-                self._worker_died(chunk, exc)
+            except BrokenProcessPool:
+                suspects.extend(chunk)
+                broken = True
                 continue
             self._rows(rows)
+        if broken:
+            self._pool_broke(suspects)
 
-    def _worker_died(self, chunk: list[RawDocument], exc: Exception) -> None:
-        """A worker process died (a crash in a parser, the OOM killer). Start a new pool and
-        retry the chunk one document at a time, so only the document that kills a worker
-        is recorded as an error."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("forkserver"),
-                                        initializer=init_worker, initargs=(self.spec, self.key))
-        if len(chunk) == 1:
-            row = _unreadable(chunk[0], self.key)
-            row.content_hash, row.status = chunk[0].content_hash, "error"
-            row.error = f"the worker analysing it died ({type(exc).__name__})"
-            self._rows([row])
-            return
-        for raw in chunk:
-            self._submit([raw])
+    def _pool_broke(self, suspects: list[RawDocument]) -> None:
+        """A worker process died (a crash in a parser, the OOM killer), and with it the pool:
+        every chunk in flight failed. Start a new pool and run the documents of those chunks
+        one at a time, so that only a document that kills a worker on its own is recorded
+        as an error."""
+        for future, chunk in list(self.in_flight.items()):
+            del self.in_flight[future]
+            try:
+                self._rows(future.result())
+            except BrokenProcessPool:
+                suspects.extend(chunk)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        for raw in suspects:
+            try:
+                self._rows(self.pool.submit(analyse_chunk, [raw]).result())
+            except BrokenProcessPool as died:
+                row = _unreadable(raw, self.key)
+                row.content_hash, row.status = raw.content_hash, "error"
+                row.error = f"the worker analysing it died ({type(died).__name__})"
+                self._rows([row])
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = self._new_pool()
 
     def _rows(self, rows: list[DocumentRow]) -> None:
         for row in rows:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -78,6 +79,14 @@ class Analyser:
 
     def __post_init__(self) -> None:
         self.linter = self.spec.build()
+
+    def warm(self) -> None:
+        """Build now what the pipeline builds on first use (the prefilter, lookup tables), so
+        that workers forked afterwards share it instead of each building it again."""
+        from ..documents import text_document
+
+        self.linter.check(text_document("Warm-up: buy isotretinoin online. It cures acne.\n", "warm-up"))
+        self.linter.nlp("Warm-up: a sentence.")
 
     def __call__(self, raw: RawDocument) -> DocumentRow:
         row = DocumentRow(raw.id, raw.source, raw.record, raw.url, raw.domain, raw.content_hash,
@@ -168,6 +177,38 @@ def init_worker(spec: LinterSpec, analysis_key: str) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = Analyser(spec, analysis_key)
+
+
+def adopt(analyser: Analyser) -> None:
+    """Make ``analyser`` the one workers forked from this process use (init_forked_worker)."""
+    global _worker
+    analyser.warm()
+    _worker = analyser
+
+
+def init_forked_worker(parent: int, lock_fd: int = -1) -> None:
+    """Pool initializer of a worker forked from the parent, Analyser inherited (adopt): ignore
+    Ctrl-C, close the copy of the store's lock (only the parent holds it), and be killed when
+    the parent dies (Linux), rather than wait on its queue forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lock_fd >= 0:
+        os.close(lock_fd)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
+        pass
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def analyse_chunk(chunk: list[RawDocument]) -> list[DocumentRow]:

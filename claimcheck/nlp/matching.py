@@ -88,13 +88,13 @@ class TokenMatcher:
                 self._simple_seqs[own] = (key_id, key, rest)
         elif general and self.shared:
             if not self.general:
-                self.general.append((None, frozenset(), Matcher(self.vocab)))
+                self.general.append((None, frozenset(), Matcher(self.vocab, validate=False)))
             _, anchors, matcher = self.general[0]
             matcher.add(key, _spell_out_first_set(general))
             mine = self._anchors(general)
             self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher)
         elif general:
-            matcher = Matcher(self.vocab)
+            matcher = Matcher(self.vocab, validate=False)
             matcher.add(key, _spell_out_first_set(general))
             self.general.append((key, self._anchors(general), matcher))
         for attr, docs in phrases.items():
