@@ -60,7 +60,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import chain
-from operator import or_
+from operator import and_, or_
 
 import ahocorasick
 from spacy.attrs import ORTH
@@ -72,7 +72,6 @@ from .nlp.matching import (literal_words, needs_all, needs_any, odd_letters, reg
 from .nlp.sentences import CLOSING
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 
-FULL_TEXT_SHARE = 0.8  # keep more than this share of a text: lint the text itself
 _UNIT_BREAK = re.compile(r"\n\s*")
 
 Requirement = tuple  # group ids, in pattern order: each must occur, in this order, in a unit
@@ -191,6 +190,14 @@ class Prefilter:
                 entry = (sum(1 << g for g in set(req)), req, key, adj)
                 anchored[driving].setdefault(min(req, key=self._cost), []).append(entry)
         self._anchored = anchored
+        # the driving entries of an anchor by key, each key with the groups all its entries
+        # there need: one test rules out all of a key's spelled-out alternatives at once
+        self._anchor_keys: dict[int, list[tuple[int, list]]] = {}
+        for anchor, entries in anchored[True].items():
+            by_key: dict[str, list] = {}
+            for e in entries:
+                by_key.setdefault(e[2], []).append(e)
+            self._anchor_keys[anchor] = [(reduce(and_, (e[0] for e in es)), es) for es in by_key.values()]
         self._build_anchors(anchored[True])
         passenger_forms: dict[str, set[int]] = {}
         for gid in anchored[False]:
@@ -363,7 +370,9 @@ class Prefilter:
 
     def excerpt(self, text: str, section_starts: list[int] = ()) -> Excerpt | None:
         """The excerpt of ``text`` the pipeline needs to see, or None to lint the whole text
-        (when most of it is needed, or lower-casing changes its length)."""
+        (when lower-casing changes its length). Even when every line is kept, the excerpt is the
+        cheaper way: it tells the engine where each matcher key may match, and which regexes
+        matched."""
         lowered = text.lower()
         if len(lowered) != len(text) or not self._exact:
             return None
@@ -387,8 +396,6 @@ class Prefilter:
                 pieces.append((ex, lo, hi - lo))
             at[u] = (ex, ex + hi - lo)
             ex += hi - lo
-        if ex > FULL_TEXT_SHARE * len(text):
-            return None
         excerpt = Excerpt("".join(text[d:d + n] for _, d, n in pieces), pieces, judged=self.judged)
         excerpt.section_starts = _sections_in(excerpt, section_starts)
         units_of.update(scan.passengers(kept))
@@ -586,7 +593,7 @@ class _Scan:
             while i != -1:
                 others.setdefault(bisect.bisect_right(bounds, i) - 1, set()).update(pf._anchor_others[form])
                 i = self.lowered.find(form, i + 1)
-        table = pf._anchored[True]
+        table = pf._anchor_keys
         units_of: dict[str, set[int]] = {}
         glued_runs, glued = pf._glued_runs, pf._glued
         anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
@@ -600,8 +607,10 @@ class _Scan:
                 found += others[u]
             if not found:
                 continue
-            entries = [e for anchor in set(found) for e in table[anchor]]
             unit = self.units[u] = _Unit(self, u, words)
+            loose = unit.groups | self.others_mask
+            entries = [e for anchor in set(found) for common, es in table[anchor] if common & loose == common
+                       for e in es]
             for k in unit.keys(entries):
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
