@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 import numpy
-from spacy.attrs import IS_SPACE
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -170,7 +170,7 @@ class Linter:
                 spans[key].extend(regex_spans(doc, document.text, rx, lowered, odd))
             elif key in excerpt.regex_spans:  # matched in the whole text, mapped to the excerpt
                 spans[key].extend(token_spans(doc, excerpt.regex_spans[key]))
-        _drop_line_crossing(doc, spans)
+        _drop_crossing(doc, spans)
         for alias, concept in self.compiled.aliases.items():
             if concept in spans:
                 spans[alias] = spans[concept]
@@ -254,16 +254,20 @@ def _end_char(doc: Doc, end: int) -> int:
     return last.idx + len(last.text)
 
 
-def _drop_line_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
-    """Matches run within one line: a span across a line break (a gap or a regex reaching
-    into the next paragraph) is dropped, so what a line matches never depends on its
-    neighbours (the prefilter lints lines apart from the lines around them)."""
-    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist() if len(doc) else []
-    breaks = [i for i in spaces if "\n" in doc[i].text]
-    if not breaks:
+def _drop_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
+    """Matches run within one sentence of one line: a span across a line break (a gap or a
+    regex reaching into the next paragraph) or across a sentence start is dropped, so what a
+    sentence matches never depends on its neighbours (the prefilter lints lines, and pieces
+    of long lines, apart from the text around them)."""
+    if not len(doc):
         return
+    table = doc.to_array([IS_SPACE, SENT_START])
+    breaks = [i for i in numpy.flatnonzero(table[:, 0]).tolist() if "\n" in doc[i].text]
+    firsts = numpy.flatnonzero(table[:, 1] == 1).tolist()
     for key, found in spans.items():
-        kept = [(s, e) for s, e in found if bisect.bisect_left(breaks, s) == bisect.bisect_left(breaks, e)]
+        kept = [(s, e) for s, e in found
+                if bisect.bisect_left(breaks, s) == bisect.bisect_left(breaks, e)
+                and bisect.bisect_right(firsts, s) == bisect.bisect_left(firsts, e)]
         if len(kept) != len(found):
             spans[key] = kept
 

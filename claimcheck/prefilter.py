@@ -13,7 +13,12 @@ and are exactly those the whole text would give:
   document, and splits into the same sentences but for one thing the line before carries
   over: whether it ended a sentence, when the unit opens with a quote or bracket (taken as
   closing that sentence). So the line before such a kept line is kept too, or the lines
-  before it down to one with another token (_with_sentence_state).
+  before it down to one with another token (_with_sentence_state). A long line (an article
+  without line breaks) is also cut between sentences, where the pipeline starts a sentence
+  whatever comes before (_Scan.cuts); matches never cross a sentence start (engine.py).
+  Where lines were cut, a kept line that does not open with a capital or a digit keeps the
+  unit before it too: after a piece ending in a full stop, its first word would not start
+  a sentence.
 * Words. Each token pattern (one expansion of a rule's pattern) needs its literal tokens,
   in order: its requirement. A literal token stands for a group of lower-case forms: the
   word itself for LOWER/ORTH, every form the lookup table maps to the lemma for LEMMA. A
@@ -69,10 +74,18 @@ from .kinds.base import key as part_key
 from .nlp.lemmas import lemma_forms
 from .nlp.matching import (literal_words, needs_all, needs_any, odd_letters, regex_matches, regex_needs,
                            regex_start_needs)
-from .nlp.sentences import CLOSING
+from .nlp.sentences import CLOSING, TERMINAL
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 
 _UNIT_BREAK = re.compile(r"\n\s*")
+# A long line (a whole article without line breaks) is cut between sentences as well, into
+# pieces of at least CUT_EVERY characters: after . ! ? (and closing quotes or brackets) and
+# spaces, before a capital letter or a digit, where the pipeline starts a sentence whatever
+# precedes it in the excerpt (see _Scan.cuts).
+LONG_LINE = 1200
+CUT_EVERY = 400
+_CUT = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]\u00bb]* +(?=[A-Z0-9])")
+_LAST_CHUNK = re.compile(r"\S+\Z")
 
 Requirement = tuple  # group ids, in pattern order: each must occur, in this order, in a unit
 
@@ -140,8 +153,11 @@ class Prefilter:
     """Built once per rulebook and rule selection (see ``for_rules``)."""
 
     def __init__(self, compiled: CompiledRulebook, rules: list[Rule], exceptions: dict[str, list[str]],
-                 common: frozenset[str] = frozenset(), context=None):
+                 common: frozenset[str] = frozenset(), context=None, tokenizer=None):
         self._common = common
+        # does a chunk of text between white space end a sentence? (None: no cuts in lines)
+        self.ends_sentence = None if tokenizer is None else lru_cache(maxsize=65536)(
+            lambda chunk: _ends_sentence([t.text for t in tokenizer(chunk)]))
         self._plans = [self._plan(compiled, r) for r in rules]
         self._plans_of: dict[str, list[int]] = {}  # key -> the plans it may fire
         for i, plan in enumerate(self._plans):
@@ -220,6 +236,10 @@ class Prefilter:
         self._regexes = [(rx, k, _compact(gate), _compact(needs)) for rx, k, gate, needs in self._regexes]
         self._others_set = frozenset(self._others)
 
+    def groups_of(self, forms) -> int:
+        """The groups of these forms, as bits."""
+        return reduce(or_, map(self._mask_of.__getitem__, forms), 0)
+
     @classmethod
     def for_rules(cls, compiled: CompiledRulebook, rules: list[Rule], nlp) -> "Prefilter":
         ids = tuple(r.id for r in rules)
@@ -227,7 +247,7 @@ class Prefilter:
         if ids not in cache:
             common = frozenset(w for w in nlp.Defaults.stop_words if w == w.lower())
             context = nlp.get_pipe("claimcheck_context") if "claimcheck_context" in nlp.pipe_names else None
-            cache[ids] = cls(compiled, rules, _tokenizer_exceptions(nlp), common, context)
+            cache[ids] = cls(compiled, rules, _tokenizer_exceptions(nlp), common, context, nlp.tokenizer)
         return cache[ids]
 
     # --- building ----------------------------------------------------------------------------
@@ -471,7 +491,7 @@ class Prefilter:
         changed = True
         while changed:
             changed = False
-            _with_sentence_state(kept, scan.text, scan.bounds)
+            _with_sentence_state(kept, scan.text, scan.bounds, scan.line_start)
             order = sorted(kept)
             first = order[0]
             if first > 0 and first in matching and scan.previous_cue(first, matching[first]):
@@ -497,6 +517,9 @@ class _Scan:
         self.text = text
         self.lowered = lowered
         self.starts = [0] + [m.end() for m in _UNIT_BREAK.finditer(text) if m.end() < len(text)]
+        self.line_start: list[bool] | None = None  # per unit, when long lines were cut
+        if pf.ends_sentence is not None and len(text) > LONG_LINE:
+            self.cuts()
         self.bounds = self.starts + [len(text)]
         self.letters = _letters(lowered)
         self.units: dict[int, _Unit] = {}
@@ -509,14 +532,55 @@ class _Scan:
         self.others = pf._others_set.intersection(self.substrings)
         self.others_mask = reduce(or_, map(pf._mask_of.__getitem__, self.others), 0)
 
+    def cuts(self) -> None:
+        """Cut lines longer than LONG_LINE between sentences too. A cut follows a chunk
+        (text between white space) that spaCy makes end in . ! ? with perhaps closing quotes
+        or brackets after (so it ends a sentence there, whatever comes next), and spaces; it
+        comes before a capital letter or a digit (a word that starts a sentence after any
+        sentence end, a line break, or at the start of a text). Matches never cross a
+        sentence start (engine.py), so a piece matches alone what it matches in its line."""
+        text, starts = self.text, self.starts
+        ends_sentence = self.pf.ends_sentence
+        bounds = starts + [len(text)]
+        out: list[int] = []
+        line_start: list[bool] = []
+        for a, b in zip(bounds, bounds[1:]):
+            out.append(a)
+            line_start.append(True)
+            if b - a <= LONG_LINE:
+                continue
+            last = a
+            for m in _CUT.finditer(text, a, b):
+                cut = m.end()
+                if cut - last < CUT_EVERY or b - cut < CUT_EVERY:
+                    continue
+                end = m.start() + len(m.group().rstrip(" "))  # after the punctuation
+                chunk = _LAST_CHUNK.search(text, max(a, end - 64), end)
+                if chunk is None or (chunk.start() > a and not text[chunk.start() - 1].isspace()):
+                    continue  # a chunk longer than we look back: no cut
+                if ends_sentence(chunk.group()):
+                    out.append(cut)
+                    line_start.append(False)
+                    last = cut
+        if len(out) > len(starts):
+            self.starts, self.line_start = out, line_start
+
     def unit(self, u: int) -> "_Unit":
         found = self.units.get(u)
         if found is None:
-            words = set(self.letters[self.bounds[u] + 1:self.bounds[u + 1] + 1].split())
-            pf = self.pf
-            words.update(piece for run in words & pf._glued_runs for _, piece in pf._glued[run])
-            found = self.units[u] = _Unit(self, u, words)
+            words = self.words(u)
+            found = self.units[u] = _Unit(self, u, words, self.pf.groups_of(words))
         return found
+
+    def words(self, u: int) -> frozenset[str]:
+        """The forms the rulebook spells that are letter runs of unit u, or glued pieces
+        in them (see _Unit)."""
+        pf = self.pf
+        runs = self.letters[self.bounds[u] + 1:self.bounds[u + 1] + 1].split()
+        words = pf._letter_forms.intersection(runs)
+        if not pf._glued_runs.isdisjoint(runs):
+            words = words.union(piece for run in pf._glued_runs.intersection(runs) for _, piece in pf._glued[run])
+        return words
 
     def holds(self, u: int, key: str) -> bool:
         """May unit u match the key (its requirements' order checked)?"""
@@ -586,7 +650,7 @@ class _Scan:
     def driving(self) -> dict[str, set[int]]:
         """Driving key -> the units where it may match (wildcards: every unit)."""
         pf = self.pf
-        bounds, letters = self.bounds, self.letters
+        bounds = self.bounds
         others: dict[int, set] = {}  # unit -> anchors found as substrings
         for form in self.others.intersection(pf._anchor_others):
             i = self.lowered.find(form)
@@ -595,22 +659,21 @@ class _Scan:
                 i = self.lowered.find(form, i + 1)
         table = pf._anchor_keys
         units_of: dict[str, set[int]] = {}
-        glued_runs, glued = pf._glued_runs, pf._glued
         anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
         for u in range(len(self.starts)):
-            words = set(letters[bounds[u] + 1:bounds[u + 1] + 1].split())
-            if not words.isdisjoint(glued_runs):
-                words.update(piece for run in words & glued_runs for _, piece in glued[run])
+            words = self.words(u)
             hit = words & anchor_word_set
-            found = [a for w in hit for a in anchor_words[w]] if hit else []
-            if u in others:
-                found += others[u]
-            if not found:
+            if not hit and u not in others:
                 continue
-            unit = self.units[u] = _Unit(self, u, words)
-            loose = unit.groups | self.others_mask
-            entries = [e for anchor in set(found) for common, es in table[anchor] if common & loose == common
+            found = {a for w in hit for a in anchor_words[w]}
+            found.update(others.get(u, ()))
+            groups = pf.groups_of(words)
+            loose = groups | self.others_mask
+            entries = [e for anchor in found for common, es in table[anchor] if common & loose == common
                        for e in es]
+            if not entries:
+                continue  # no _Unit: made on demand if a context check needs one
+            unit = self.units[u] = _Unit(self, u, words, groups)
             for k in unit.keys(entries):
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
@@ -627,7 +690,7 @@ class _Scan:
         others = self.others & pf._passenger_anchor_forms
         for u in kept:
             unit = self.unit(u)
-            forms = unit.words & pf._passenger_anchor_forms
+            forms = set(unit.words & pf._passenger_anchor_forms)
             forms.update(f for f in others if unit.has(f))
             anchors = {g for form in forms for g in pf._passenger_anchors[form]}
             # as a bag (no order checked): where a key may match, for the engine, a superset
@@ -680,13 +743,11 @@ class _Unit:
 
     __slots__ = ("scan", "u", "a", "b", "words", "groups", "pending", "_at")
 
-    def __init__(self, scan: _Scan, u: int, words: set[str]):
-        """``words``: the unit's letter runs and the glued pieces in them."""
+    def __init__(self, scan: _Scan, u: int, words: frozenset[str], groups: int):
+        """``words``: _Scan.words(u); ``groups``: their groups as bits."""
         self.scan, self.u, self.a, self.b = scan, u, scan.bounds[u], scan.bounds[u + 1]
-        pf = scan.pf
-        words &= pf._letter_forms
         self.words = words
-        self.groups = reduce(or_, map(pf._mask_of.__getitem__, words), 0)  # as bits
+        self.groups = groups
         self.pending: dict[str, list | None] = {}  # see keys()
         self._at: dict[int, tuple[list[int], list[int]]] = {}  # group -> _spans
 
@@ -788,18 +849,42 @@ def _automaton(values: dict[str, object]):
     return automaton
 
 
-def _with_sentence_state(kept: set[int], text: str, bounds: list[int]) -> None:
-    """Keep the line before a kept line that opens with a quote or bracket: that may close
-    the sentence the line before ended (nlp/sentences.py), so how the kept line splits into
-    sentences depends on it. Only the end of that line matters, so one line with a word
-    other than quotes and brackets is enough."""
-    for u in sorted(kept):
-        v = u
-        while v > 0 and text[bounds[v]] in CLOSING and v - 1 not in kept:
-            kept.add(v - 1)
-            if any(c not in CLOSING and not c.isspace() for c in text[bounds[v - 1]:bounds[v]]):
-                break  # a token that is no quote or bracket: the line's end does not depend on the line before
-            v -= 1
+def _with_sentence_state(kept: set[int], text: str, bounds: list[int], line_start: list[bool] | None = None
+                         ) -> None:
+    """Keep the unit before a kept unit whose sentence split depends on it:
+    * a line opening with a quote or bracket: that may close the sentence the line before
+      ended (nlp/sentences.py). Only the end of that line matters, so one line with a word
+      other than quotes and brackets is enough;
+    * where long lines were cut (_Scan.cuts), a line opening with anything but a capital
+      letter or a digit: its first word starts a sentence after a line break, but not after
+      a piece that ends in a full stop, which may come before it in the excerpt."""
+    changed = True
+    while changed:
+        changed = False
+        for u in sorted(kept):
+            v = u
+            while v > 0 and v - 1 not in kept:
+                first = text[bounds[v]]
+                if first in CLOSING:
+                    kept.add(v - 1)
+                    changed = True
+                    if any(c not in CLOSING and not c.isspace() for c in text[bounds[v - 1]:bounds[v]]):
+                        break  # a token that is no quote or bracket: its end does not depend on before
+                    v -= 1
+                elif line_start is not None and line_start[v] and not (first.isalnum() and not first.islower()):
+                    kept.add(v - 1)
+                    changed = True
+                    break
+                else:
+                    break
+
+
+def _ends_sentence(tokens: list[str]) -> bool:
+    """Do these tokens of a chunk end in . ! ? with perhaps closing quotes or brackets?"""
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i] in CLOSING:
+        i -= 1
+    return i >= 0 and tokens[i] in TERMINAL
 
 
 def _find_all(haystack: str, needle: str, lo: int, hi: int, out: list, shift: int, length: int) -> None:
