@@ -73,6 +73,19 @@ TRICKY = {
                 + "# Isotretinoin again\n\nIsotretinoin is taken daily.",
     "nothing": "Sunscreen helps.\n\nWalk daily.\n\nSleep well.",
     "one long line": "Wellness tips. " * 200 + "This pill is a miracle cure that works for everyone. " + "More tips. " * 200,
+    # a long line cut between sentences: abbreviations, initials, quotes and brackets after
+    # full stops, a claim refuted by the next sentence, a "previous" cue after a cut, and a
+    # line after the long one that opens in lower case
+    "cut long line": " ".join([
+        "Dr. Smith and colleagues reviewed vitamin A. It matters, e.g. For acne, they say.",
+        "Wellness tips are everywhere. " * 30,
+        'Some sites claim that isotretinoin causes no side effects." That is not true.',
+        "Walk daily (outdoors.) Sleep well! Really? " * 20,
+        "Vitamin C cures colds. This is false.",
+        "More tips follow here. " * 30,
+        "This pill is a miracle cure that works for everyone.",
+        "P. acnes is a bacterium. U.S. Food and Drug Administration rules apply. " * 10,
+    ]) + "\nand so isotretinoin causes no side effects. " + "Trailing words here. " * 40,
 }
 
 
@@ -87,3 +100,27 @@ def test_a_text_no_rule_can_match_is_not_parsed(pair):
     fast, _ = pair
     excerpt = fast.excerpt(text_document("Sunscreen helps.\n\nWalk daily.\n", "calm.txt"))
     assert excerpt is not None and excerpt.text == ""
+
+
+def test_a_long_line_is_cut_between_sentences(pair):
+    """An article on one line: only the pieces around its claim go through the pipeline."""
+    fast, _ = pair
+    text = "Wellness tips are everywhere. " * 100 + "This pill is a miracle cure. " + "More tips here. " * 100
+    document = text_document(text, "long.txt")
+    excerpt = fast.excerpt(document)
+    assert excerpt is not None and "miracle cure" in excerpt.text
+    assert len(excerpt.text) < len(text) / 3
+    assert excerpt.text.startswith(("Wellness", "This", "More")) and excerpt.text.endswith(" ")
+    same_findings(pair, document)
+
+
+def test_matches_never_cross_a_sentence_start(linter):
+    """A gap ("side effects ...3 all went away") stays inside its sentence: across "effects.
+    All" the rule does not fire (so a piece of a cut line matches alone what it matches in
+    the whole line)."""
+    def rules(text):
+        return {f.rule for f in linter.check(text_document(text, "x.txt")).findings}
+
+    rule = "finasteride-side-effects-always-reversible"
+    assert rule in rules("I took finasteride and the side effects all went away.")
+    assert rule not in rules("I took finasteride and had side effects. All went away.")
