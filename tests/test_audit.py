@@ -306,3 +306,36 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_ctrl_c_keeps_what_is_done_and_exits_130(tmp_path):
+    """SIGINT to the whole process group, as Ctrl-C in a terminal sends it: the audit writes
+    what finished, marks the run interrupted, exits 130; a rerun does only the rest."""
+    dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
+    n = 200
+    big_dump(dump, n)
+    cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
+           "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            if db.exists() and rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] >= 20:
+                break
+        except sqlite3.OperationalError:
+            continue
+    assert proc.poll() is None, f"the audit ended before it could be interrupted: {proc.communicate()}"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "audit interrupted" in err
+    run = rows(db, "SELECT status, documents FROM runs")[0]
+    done = rows(db, "SELECT count(*) AS n FROM documents")[0]["n"]
+    assert run["status"] == "interrupted" and run["documents"] == done and 20 <= done < n
+
+    rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] == n
+    assert rows(db, "SELECT status, unchanged FROM runs ORDER BY id")[1] == {"status": "complete", "unchanged": done}

@@ -97,6 +97,9 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
         result = run_local(inputs, db, spec, jobs or default_jobs(), list(sources), chunk_size, progress)
     except StoreError as exc:
         _fail(str(exc))
+    except KeyboardInterrupt:  # while the pipeline was being built: nothing was written
+        click.echo("claimcheck: audit interrupted before it started", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     c = result.counts
     rate = c.analysed / result.seconds if result.seconds else 0.0
     click.echo(f"claimcheck: audit {result.status}: {c.documents} documents recorded ({c.analysed} analysed, "

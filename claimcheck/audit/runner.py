@@ -92,6 +92,11 @@ def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, source
     process). Raises StoreError for a store that cannot be used."""
     hashes = spec.hashes()
     key = hashes["analysis_key"]
+    # the pipeline this process analyses with, or its forked workers inherit: built (and
+    # warmed) before the run is timed, as the rulebook was compiled before
+    analyser = Analyser(spec, key) if jobs == 1 or FORK else None
+    if analyser is not None:
+        analyser.warm()
     started = time.monotonic()
     with _locked(db) as lock, Store(db) as store:
         store.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
@@ -99,7 +104,7 @@ def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, source
         run_id = store.begin_run(
             started=now(), **hashes, claimcheck_version=__version__, spacy_version=_spacy_version(),
             python_version=platform.python_version(), engine="local", jobs=jobs, sources=json.dumps(sources))
-        audit = _Audit(store, run_id, key, spec, jobs, chunk_size, lock.fd)
+        audit = _Audit(store, run_id, key, spec, jobs, chunk_size, lock.fd, analyser)
         status = "complete"
         total = sum(_size(i) for i in inputs)
         with AuditProgress(total, enabled=progress) as bar:
@@ -117,7 +122,7 @@ def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, source
 
 class _Audit:
     def __init__(self, store: Store, run_id: int, key: str, spec: LinterSpec, jobs: int, chunk_size: int,
-                 lock_fd: int = -1):
+                 lock_fd: int = -1, analyser: Analyser | None = None):
         self.store, self.run_id, self.key, self.spec = store, run_id, key, spec
         self.jobs, self.chunk_size, self.lock_fd = jobs, chunk_size, lock_fd
         self.counts = Counts()
@@ -128,16 +133,15 @@ class _Audit:
         self.progress: AuditProgress | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.in_flight: dict[Future, list[RawDocument]] = {}
-        self.local: Analyser | None = None  # --jobs 1: analyse in this process
-        self.forked: Analyser | None = None  # the one forked workers inherit
+        self.analyser = analyser  # built here: --jobs 1 uses it, forked workers inherit it
 
     # --- the run ---------------------------------------------------------------------------
 
     def run(self, inputs: list[Input]) -> None:
         if self.jobs > 1:
             self.pool = self._new_pool()
-        else:
-            self.local = Analyser(self.spec, self.key)
+        elif self.analyser is None:
+            self.analyser = Analyser(self.spec, self.key)
         chunk: list[RawDocument] = []
         for raw in self._fresh(self._documents(inputs)):
             chunk.append(raw)
@@ -153,9 +157,9 @@ class _Audit:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         if FORK:
-            if self.forked is None:
-                self.forked = Analyser(self.spec, self.key)
-                adopt(self.forked)  # built here once; the workers inherit it
+            if self.analyser is None:
+                self.analyser = Analyser(self.spec, self.key)
+            adopt(self.analyser)  # built here once; the workers inherit it
             gc.freeze()  # the collector leaves the inherited objects alone: pages stay shared
             return ProcessPoolExecutor(self.jobs, mp_context=get_context("fork"),
                                        initializer=init_forked_worker, initargs=(os.getpid(), self.lock_fd))
@@ -202,8 +206,8 @@ class _Audit:
             yield raw
 
     def _submit(self, chunk: list[RawDocument]) -> None:
-        if self.local is not None:
-            self._rows([self.local(raw) for raw in chunk])
+        if self.pool is None:
+            self._rows([self.analyser(raw) for raw in chunk])
             return
         while len(self.in_flight) >= 2 * self.jobs:
             self._collect(block=True)

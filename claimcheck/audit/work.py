@@ -79,6 +79,7 @@ class Analyser:
 
     def __post_init__(self) -> None:
         self.linter = self.spec.build()
+        self.warmed = False
 
     def warm(self) -> None:
         """Build now what the pipeline builds on first use (the prefilter, lookup tables), so
@@ -87,6 +88,7 @@ class Analyser:
 
         self.linter.check(text_document("Warm-up: buy isotretinoin online. It cures acne.\n", "warm-up"))
         self.linter.nlp("Warm-up: a sentence.")
+        self.warmed = True
 
     def __call__(self, raw: RawDocument) -> DocumentRow:
         row = DocumentRow(raw.id, raw.source, raw.record, raw.url, raw.domain, raw.content_hash,
@@ -180,9 +182,11 @@ def init_worker(spec: LinterSpec, analysis_key: str) -> None:
 
 
 def adopt(analyser: Analyser) -> None:
-    """Make ``analyser`` the one workers forked from this process use (init_forked_worker)."""
+    """Make ``analyser`` the one workers forked from this process use (init_forked_worker);
+    warm it first if it is not (Analyser.warm)."""
     global _worker
-    analyser.warm()
+    if not analyser.warmed:
+        analyser.warm()
     _worker = analyser
 
 
