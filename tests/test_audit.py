@@ -165,28 +165,37 @@ def big_dump(path: Path, n: int) -> None:
                                   "text": f"Article number {i}.\n\n{body}"}) + "\n")
 
 
-def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
-    """Kill the audit (parent and workers) for real mid-run, then rerun: every document is
-    there exactly once, and those committed before the kill are not analysed again."""
+def long_audit(tmp_path: Path, n: int) -> tuple[list[str], Path, subprocess.Popen]:
+    """An audit of n articles with --jobs 2, started in its own process group: (the command,
+    the store, the process)."""
     dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
-    n = 160
     big_dump(dump, n)
     cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
            "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    committed = 0
+                            stderr=subprocess.PIPE, text=True)
+    return cmd, db, proc
+
+
+def wait_for_documents(db: Path, proc: subprocess.Popen, at_least: int) -> None:
+    """Until the running audit has committed ``at_least`` documents."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
-        if db.exists():
-            try:
-                committed = rows(db, "SELECT count(*) AS n FROM documents")[0]["n"]
-            except sqlite3.OperationalError:
-                continue  # the schema is being created
-            if committed >= 20:
-                break
-    assert proc.poll() is None, f"the audit ended before it could be killed: {proc.communicate()}"
+        try:
+            if db.exists() and rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] >= at_least:
+                return
+        except sqlite3.OperationalError:
+            continue  # the schema is being created
+    assert proc.poll() is None, f"the audit ended before {at_least} documents: {proc.communicate()}"
+
+
+def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
+    """Kill the audit (parent and workers) for real mid-run, then rerun: every document is
+    there exactly once, and those committed before the kill are not analysed again."""
+    n = 400  # a run of several seconds here: time to see commits and kill it midway
+    cmd, db, proc = long_audit(tmp_path, n)
+    wait_for_documents(db, proc, 20)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     before = {d["id"]: d["checked_at"] for d in rows(db, "SELECT id, checked_at FROM documents")}
@@ -197,7 +206,7 @@ def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
     rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     docs = rows(db, "SELECT id, status, checked_at, findings FROM documents")
-    assert sorted(d["id"] for d in docs) == sorted(f"{dump}[a{i}]" for i in range(n))
+    assert sorted(d["id"] for d in docs) == sorted(f"{tmp_path / 'dump.jsonl'}[a{i}]" for i in range(n))
     assert all(d["status"] == "ok" for d in docs)
     assert all(d["checked_at"] == before[d["id"]] for d in docs if d["id"] in before)  # not redone
     runs = rows(db, "SELECT status, unchanged, documents FROM runs ORDER BY id")
@@ -270,11 +279,7 @@ def test_a_worker_dying_on_a_document_costs_only_that_document(crawl, tmp_path, 
 def test_killing_only_the_parent_leaves_no_worker_behind(tmp_path):
     """kill -9 of the audit process alone: its workers die with it and release the store's
     lock, so the rerun starts at once."""
-    dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
-    big_dump(dump, 200)
-    cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
-           "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    cmd, db, proc = long_audit(tmp_path, 200)
     workers: list[int] = []
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
@@ -311,22 +316,9 @@ def _alive(pid: int) -> bool:
 def test_ctrl_c_keeps_what_is_done_and_exits_130(tmp_path):
     """SIGINT to the whole process group, as Ctrl-C in a terminal sends it: the audit writes
     what finished, marks the run interrupted, exits 130; a rerun does only the rest."""
-    dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
-    n = 200
-    big_dump(dump, n)
-    cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
-           "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.2)
-        try:
-            if db.exists() and rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] >= 20:
-                break
-        except sqlite3.OperationalError:
-            continue
-    assert proc.poll() is None, f"the audit ended before it could be interrupted: {proc.communicate()}"
+    n = 400
+    cmd, db, proc = long_audit(tmp_path, n)
+    wait_for_documents(db, proc, 20)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

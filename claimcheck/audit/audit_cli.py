@@ -16,7 +16,7 @@ from ..rulebook import RulebookError
 from ..session import UsageError
 from .sources import expand_globs
 from .store import StoreError
-from .work import LinterSpec
+from .work import CHUNK_SIZE, LinterSpec
 
 EXIT_INTERRUPTED = 130
 
@@ -26,7 +26,7 @@ EXIT_INTERRUPTED = 130
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="The SQLite results store (created if missing; a rerun skips what is done).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.  [default: the number of cores]")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=8, show_default=True,
+@click.option("--chunk-size", type=click.IntRange(min=1), default=CHUNK_SIZE, show_default=True,
               help="Documents sent to a worker at a time.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=120, show_default=True,
               help="Seconds one document may take before it is recorded as an error (0: no limit).")
@@ -104,7 +104,7 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
     rate = c.analysed / result.seconds if result.seconds else 0.0
     click.echo(f"claimcheck: audit {result.status}: {c.documents} documents recorded ({c.analysed} analysed, "
                f"{c.duplicates} duplicates, {c.errors} errors), {c.unchanged} unchanged, {c.findings} findings "
-               f"in {result.seconds:.1f} s ({rate:.1f} documents/s) -> {db} (run {result.run_id})", err=True)
+               f"in {result.seconds:.2f} s ({rate:.1f} documents/s) -> {db} (run {result.run_id})", err=True)
     sys.exit(EXIT_INTERRUPTED if result.status == "interrupted" else EXIT_OK)
 
 

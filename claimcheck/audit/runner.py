@@ -41,7 +41,7 @@ from ..inputs import Input
 from .progress import AuditProgress
 from .sources import RawDocument, raw_documents
 from .store import DocumentRow, Store, StoreError
-from .work import Analyser, LinterSpec, adopt, analyse_chunk, init_forked_worker, init_worker
+from .work import CHUNK_SIZE, Analyser, LinterSpec, adopt, analyse_chunk, init_forked_worker, init_worker
 
 FORK = sys.platform.startswith("linux")  # macOS: fork is unsafe with its system libraries
 FLUSH_DOCUMENTS = 200  # documents per transaction
@@ -87,7 +87,7 @@ def now() -> str:
 
 
 def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, sources: list[str],
-              chunk_size: int = 8, progress: bool | None = None) -> AuditResult:
+              chunk_size: int = CHUNK_SIZE, progress: bool | None = None) -> AuditResult:
     """Audit ``inputs`` into the store at ``db`` with ``jobs`` worker processes (1: in this
     process). Raises StoreError for a store that cannot be used."""
     hashes = spec.hashes()

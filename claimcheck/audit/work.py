@@ -29,6 +29,10 @@ from ..rulebook import default_rules_dir, pack_files
 from .sources import RawDocument
 from .store import DocumentRow, finding_row
 
+# Documents sent to a worker at a time: each chunk costs the parent a round trip, and the
+# parent shares the cores with the workers (32 rather than 8: a third less of its time).
+CHUNK_SIZE = 32
+
 # Settings that change what a document's findings are; the rest (fail-on, exclude) do not.
 ANALYSIS_SETTINGS = ("packs", "rules", "select", "ignore", "severity", "html_mode", "encoding",
                      "encoding_errors", "text_field", "id_field")
