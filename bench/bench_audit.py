@@ -202,7 +202,7 @@ def main() -> None:
                 workers = [rss for pid, (rss, _) in peaks.items() if pid != root]
                 parent = peaks.get(root, (0.0, ""))[0]
                 worker_text = ", ".join(f"{w:.0f}" for w in sorted(workers, reverse=True)) or "(in the parent)"
-                print(f"{size:5d} articles ({mb:.1f} MB) --jobs {jobs}: wall {wall:5.1f} s; run {run:5.1f} s, "
+                print(f"{size:5d} articles ({mb:.1f} MB) --jobs {jobs}: wall {wall:5.1f} s; run {run:5.2f} s, "
                       f"{size / run:6.1f} docs/s, {mb / run:.3f} MB/s; peak RSS parent {parent:.0f} MB, "
                       f"workers {worker_text} MB")
             if len(best) == 2:
