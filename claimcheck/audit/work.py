@@ -80,10 +80,10 @@ class Analyser:
     spec: LinterSpec
     analysis_key: str
     linter: Linter = field(init=False)
+    warmed: bool = field(init=False, default=False)  # see warm()
 
     def __post_init__(self) -> None:
         self.linter = self.spec.build()
-        self.warmed = False
 
     def warm(self) -> None:
         """Build now what the pipeline builds on first use (the prefilter, lookup tables), so
