@@ -183,7 +183,7 @@ def main() -> None:
           "commit (what a long crawl is made of)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for size in [int(s) for s in args.sizes.split(",")]:
+        for size in [int(s) for s in args.sizes.split(",") if s]:
             sample = work / f"fakehealth-{size}.jsonl"
             sample.write_text("".join(json.dumps(r) + "\n" for r in all_records[:size]), encoding="utf-8")
             mb = sum(len((r.get("text") or "").encode()) for r in all_records[:size]) / 1e6
