@@ -13,8 +13,7 @@ from spacy.tokens import Doc
 
 from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
-from .kinds import KINDS, Candidate, MatchView
-from .kinds.base import key as part_key
+from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
 from .nlp.matching import odd_letters, regex_spans, token_spans
 from .prefilter import Excerpt, Prefilter
@@ -54,7 +53,7 @@ class Linter:
         self._known = frozenset({r.id for r in compiled.rules} | {r.category for r in compiled.rules}
                                 | set(CATEGORIES))
         self.use_prefilter = prefilter
-        self._needs: dict[str, tuple[str, ...]] = {}  # rule id -> see _needed_keys
+        self._triggers: dict[str, tuple[str, ...]] = {}  # rule id -> its trigger keys
         self._prefilter: Prefilter | None = None
 
     def configured(self, selection: Selection | None = None,
@@ -121,18 +120,15 @@ class Linter:
         out: list[Finding] = []
         spans = view.spans
         for rule in [only] if only else self._rules:
-            needs = self._needs.get(rule.id)
-            if needs is None:
-                needs = self._needs[rule.id] = _needed_keys(rule)
+            kind = KINDS[rule.kind]
+            triggers = self._triggers.get(rule.id)
+            if triggers is None:
+                triggers = self._triggers[rule.id] = trigger_keys(rule)
             # a rule whose kind finds nothing without these matches: skip it unasked
-            if rule.kind == "phrase":
-                if not (spans.get(needs[0]) or spans.get(needs[1])):
-                    continue
-            elif not all(map(spans.get, needs)):
+            if not (any if kind.ANY_TRIGGER else all)(map(spans.get, triggers)):
                 continue
             if not in_scope(self.compiled.scopes[rule.id], mentioned):
                 continue
-            kind = KINDS[rule.kind]
             seen: set[tuple[int, int]] = set()
             for cand in kind.find(rule, view):
                 if (cand.start, cand.end) in seen:
@@ -270,17 +266,6 @@ def _drop_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
                 and bisect.bisect_right(firsts, s) == bisect.bisect_left(firsts, e)]
         if len(kept) != len(found):
             spans[key] = kept
-
-
-def _needed_keys(rule: Rule) -> tuple[str, ...]:
-    """The matcher keys without whose matches a rule's kind finds nothing: a phrase rule
-    needs one of its match and regex keys, a together rule all its groups, a requires rule
-    its "when" key."""
-    if rule.kind == "phrase":
-        return (part_key(rule.id, "match"), part_key(rule.id, "regex"))
-    if rule.kind == "together":
-        return tuple(part_key(rule.id, f"together{i}") for i in range(len(rule.spec["together"])))
-    return (part_key(rule.id, "when"),)
 
 
 def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:

@@ -70,6 +70,7 @@ from operator import and_, or_
 import ahocorasick
 from spacy.attrs import ORTH
 
+from .kinds import trigger_keys
 from .kinds.base import key as part_key
 from .nlp.lemmas import lemma_forms
 from .nlp.matching import (literal_words, needs_all, needs_any, odd_letters, regex_matches, regex_needs,
@@ -125,6 +126,7 @@ class Excerpt:
     # matcher key -> the excerpt's (start, end) character ranges where it may match; a key
     # the prefilter judged and that is absent here matches nowhere
     ranges: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    judged: frozenset[str] = frozenset()  # the keys ``ranges`` speaks for
 
     def to_document(self, offset: int) -> int:
         """The document offset of an excerpt offset (the end of a piece maps to its end)."""
@@ -141,8 +143,6 @@ class Excerpt:
             return None
         ex, doc, length = self.pieces[i]
         return ex + offset - doc if offset - doc <= length else None
-
-    judged: frozenset[str] = frozenset()  # the keys ``ranges`` speaks for
 
     def __post_init__(self) -> None:
         self._starts = [p[0] for p in self.pieces]
@@ -373,18 +373,15 @@ class Prefilter:
 
     @staticmethod
     def _plan(compiled: CompiledRulebook, rule: Rule) -> _Plan:
-        def resolve(part: str) -> str:
-            k = part_key(rule.id, part)
+        def resolve(k: str) -> str:
             return compiled.aliases.get(k, k)
 
         scope = compiled.scopes[rule.id]
-        heeds = frozenset(t for t, effect in compiled.policy.get(rule.id, {}).items() if effect != "ignore")
-        if rule.kind == "together":
-            n = len(rule.spec["together"])
-            return _Plan("together", scope, tuple(resolve(f"together{i}") for i in range(n)), heeds=heeds)
+        keys = tuple(map(resolve, trigger_keys(rule)))
         if rule.kind == "requires":
-            return _Plan("requires", scope, (resolve("when"),), resolve("require"))
-        return _Plan("phrase", scope, (resolve("match"), part_key(rule.id, "regex")), heeds=heeds)
+            return _Plan("requires", scope, keys, resolve(part_key(rule.id, "require")))
+        heeds = frozenset(t for t, effect in compiled.policy.get(rule.id, {}).items() if effect != "ignore")
+        return _Plan(rule.kind, scope, keys, heeds=heeds)
 
     # --- per document ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import glob
 import io
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 from urllib.parse import urlsplit
@@ -38,9 +39,10 @@ class RawDocument:
     error: str | None = None
     skipped: str | None = None
 
-    @property
+    @cached_property
     def content_hash(self) -> str | None:
-        """sha256 of the format and the content; None for a document that could not be read."""
+        """sha256 of the format and the content; None for a document that could not be read.
+        Computed once: the parent hashes, and the hash travels with the document to a worker."""
         if self.error or self.skipped:
             return None
         data = self.payload.encode("utf-8", "surrogatepass") if isinstance(self.payload, str) else self.payload

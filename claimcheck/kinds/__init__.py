@@ -5,6 +5,8 @@ Each kind module defines:
     KEYS        the YAML keys that hold its patterns (a rule's keys decide its kind)
     REQUIRED    the keys it cannot do without
     SCOPE       "sentence" or "document"
+    ANY_TRIGGER whether one of its triggers is enough, or it needs them all
+    triggers(rule) -> parts   the parts without whose matches it finds nothing
     find(rule, view) -> list[Candidate]   the spans the rule matched in one document
 """
 from __future__ import annotations
@@ -12,13 +14,18 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import phrase, requires, together
-from .base import Candidate, MatchView
+from .base import Candidate, MatchView, key
 
 KINDS: dict[str, ModuleType] = {k.NAME: k for k in (phrase, together, requires)}
 PATTERN_KEYS: frozenset[str] = frozenset(key for k in KINDS.values() for key in k.KEYS)
 SHARED_KEYS: frozenset[str] = frozenset({"unless"})
 
-__all__ = ["KINDS", "PATTERN_KEYS", "SHARED_KEYS", "Candidate", "MatchView", "kind_for_keys"]
+__all__ = ["KINDS", "PATTERN_KEYS", "SHARED_KEYS", "Candidate", "MatchView", "kind_for_keys", "trigger_keys"]
+
+
+def trigger_keys(rule) -> tuple[str, ...]:
+    """The matcher keys of a rule's triggers (see the kind modules' ``triggers``)."""
+    return tuple(key(rule.id, part) for part in KINDS[rule.kind].triggers(rule))
 
 
 def kind_for_keys(keys: set[str]) -> tuple[str | None, str | None]:

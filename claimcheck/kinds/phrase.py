@@ -12,6 +12,11 @@ NAME = "phrase"
 KEYS = ("match", "regex", "unless")
 REQUIRED = ()
 SCOPE = "sentence"
+ANY_TRIGGER = True  # one of its triggers is enough
+
+
+def triggers(rule) -> list[str]:
+    return ["match", "regex"]
 
 
 def find(rule, view: MatchView) -> list[Candidate]:

@@ -15,6 +15,11 @@ NAME = "requires"
 KEYS = ("when", "require", "within")
 REQUIRED = ("when", "require")
 SCOPE = "document"
+ANY_TRIGGER = False
+
+
+def triggers(rule) -> list[str]:
+    return ["when"]
 
 
 def find(rule, view: MatchView) -> list[Candidate]:

@@ -19,11 +19,15 @@ NAME = "together"
 KEYS = ("together", "unless")
 REQUIRED = ("together",)
 SCOPE = "sentence"
+ANY_TRIGGER = False  # every group must match
 _MAX_PER_GROUP = 6  # occurrences per group considered when looking for the tightest span
 
 
 def part_names(rule) -> list[str]:
     return [f"together{i}" for i in range(len(rule.spec["together"]))]
+
+
+triggers = part_names
 
 
 def find(rule, view: MatchView) -> list[Candidate]:
