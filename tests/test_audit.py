@@ -154,65 +154,100 @@ def test_audit_usage_errors_exit_2(cli, crawl, tmp_path):
     not_db.write_text("not a database " * 100)
     run = cli("audit", str(crawl), "--db", str(not_db), "--jobs", "1")
     assert run.code == 2 and "not an audit database" in run.err
+    missing, db = tmp_path / "no-such-crawl", tmp_path / "b.sqlite"
+    run = cli("audit", str(crawl), str(missing), "--db", str(db), "--jobs", "1")
+    assert (run.code, run.err) == (2, f"claimcheck: error: {missing}: no such file or directory\n")
+    assert not db.exists()  # nothing started
 
 
-def big_dump(path: Path, n: int) -> None:
-    """n distinct articles, long enough that a run takes a while."""
+def articles(first: int, last: int) -> bytes:
+    """JSONL records a{first} .. a{last - 1}: distinct articles full of claims, about 4 KB each."""
     body = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))[:2])
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(n):
-            out.write(json.dumps({"id": f"a{i}", "url": f"https://site{i % 7}.example/{i}",
-                                  "text": f"Article number {i}.\n\n{body}"}) + "\n")
+    return b"".join(json.dumps({"id": f"a{i}", "url": f"https://site{i % 7}.example/{i}",
+                                "text": f"Article number {i}.\n\n{body}"}).encode() + b"\n"
+                    for i in range(first, last))
 
 
-def long_audit(tmp_path: Path, n: int) -> tuple[list[str], Path, subprocess.Popen]:
-    """An audit of n articles with --jobs 2, started in its own process group: (the command,
-    the store, the process)."""
-    dump, db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
-    big_dump(dump, n)
-    cmd = [sys.executable, "-m", "claimcheck", "audit", str(dump), "--db", str(db), "--jobs", "2",
-           "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    return cmd, db, proc
+class FedAudit:
+    """An audit (--jobs 2, in its own process group) of a FIFO that this test writes to and
+    keeps open: the audit cannot finish, so the test interrupts it when it chooses, after the
+    documents it fed are committed, however fast or slow the machine is.
+
+    The test opens the FIFO for reading and writing, which never blocks, and feeds less than
+    a pipe's buffer (64 KiB), so no write waits for the audit either."""
+
+    def __init__(self, tmp_path: Path, fed: int):
+        self.dump, self.db = tmp_path / "dump.jsonl", tmp_path / "audit.sqlite"
+        self.cmd = [sys.executable, "-m", "claimcheck", "audit", str(self.dump), "--db", str(self.db),
+                    "--jobs", "2", "--no-progress"]
+        self.cwd = tmp_path
+        os.mkfifo(self.dump)
+        self.feed = os.open(self.dump, os.O_RDWR)
+        data = articles(0, fed)
+        assert len(data) < 65536
+        os.write(self.feed, data)
+        self.fed = fed
+        self.proc = subprocess.Popen(self.cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+
+    def committed(self) -> int:
+        """Wait until the audit has committed every document fed (it does so once the FIFO
+        stays silent): the number in the store. The deadline only guards against a hang."""
+        deadline = time.monotonic() + 600
+        n = 0
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"the audit ended while its input was open: {self.proc.communicate()}"
+            try:
+                n = rows(self.db, "SELECT count(*) AS n FROM documents")[0]["n"] if self.db.exists() else 0
+            except sqlite3.OperationalError:
+                n = 0  # the schema is being created
+            if n >= self.fed:
+                return n
+            time.sleep(0.1)
+        raise AssertionError(f"{n} of {self.fed} documents committed after 600 s")
+
+    def close(self) -> None:
+        os.close(self.feed)
+
+    def rerun_on_file(self, total: int) -> subprocess.CompletedProcess:
+        """The same command, the FIFO replaced by a file of ``total`` articles (the fed ones first)."""
+        self.close()
+        self.dump.unlink()
+        self.dump.write_bytes(articles(0, total))
+        return subprocess.run(self.cmd, cwd=self.cwd, capture_output=True, text=True, timeout=600)
 
 
-def wait_for_documents(db: Path, proc: subprocess.Popen, at_least: int) -> None:
-    """Until the running audit has committed ``at_least`` documents."""
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.2)
-        try:
-            if db.exists() and rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] >= at_least:
-                return
-        except sqlite3.OperationalError:
-            continue  # the schema is being created
-    assert proc.poll() is None, f"the audit ended before {at_least} documents: {proc.communicate()}"
-
-
-def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path):
-    """Kill the audit (parent and workers) for real mid-run, then rerun: every document is
-    there exactly once, and those committed before the kill are not analysed again."""
-    n = 400  # a run of several seconds here: time to see commits and kill it midway
-    cmd, db, proc = long_audit(tmp_path, n)
-    wait_for_documents(db, proc, 20)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    before = {d["id"]: d["checked_at"] for d in rows(db, "SELECT id, checked_at FROM documents")}
-    assert 20 <= len(before) < n
-    assert rows(db, "SELECT count(*) AS n FROM findings WHERE document_id NOT IN (SELECT id FROM documents)"
+def test_resume_after_kill_9_loses_and_duplicates_nothing(cli, tmp_path):
+    """Kill the audit (parent and workers) for real mid-run, then rerun: the killed run's row
+    counts what the store holds, the report shows it as interrupted, every document is there
+    exactly once, and those committed before the kill are not analysed again."""
+    audit = FedAudit(tmp_path, 6)
+    done = audit.committed()
+    os.killpg(audit.proc.pid, signal.SIGKILL)
+    audit.proc.wait()
+    assert done == 6
+    before = {d["id"]: d["checked_at"] for d in rows(audit.db, "SELECT id, checked_at FROM documents")}
+    assert rows(audit.db, "SELECT count(*) AS n FROM findings WHERE document_id NOT IN (SELECT id FROM documents)"
                 )[0]["n"] == 0
+    killed = rows(audit.db, "SELECT * FROM runs")[0]
+    held = rows(audit.db, "SELECT count(*) AS n, TOTAL(findings) AS f FROM documents WHERE run_id = ?", killed["id"])[0]
+    assert (killed["status"], killed["documents"], killed["analysed"]) == ("running", held["n"], held["n"])
+    assert killed["findings"] == held["f"] > 0
+    report = cli("report", "--db", str(audit.db), "--format", "json")
+    assert report.code == 0 and report.json()["last_run"]["status"] == "interrupted"
+    assert "status      interrupted" in cli("report", "--db", str(audit.db)).out
 
-    rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    total = 10
+    rerun = audit.rerun_on_file(total)
     assert rerun.returncode == 0, rerun.stderr
-    docs = rows(db, "SELECT id, status, checked_at, findings FROM documents")
-    assert sorted(d["id"] for d in docs) == sorted(f"{tmp_path / 'dump.jsonl'}[a{i}]" for i in range(n))
+    docs = rows(audit.db, "SELECT id, status, checked_at, findings FROM documents")
+    assert sorted(d["id"] for d in docs) == sorted(f"{audit.dump}[a{i}]" for i in range(total))
     assert all(d["status"] == "ok" for d in docs)
     assert all(d["checked_at"] == before[d["id"]] for d in docs if d["id"] in before)  # not redone
-    runs = rows(db, "SELECT status, unchanged, documents FROM runs ORDER BY id")
-    assert runs[0]["status"] == "killed"
-    assert runs[1] == {"status": "complete", "unchanged": len(before), "documents": n - len(before)}
-    per_doc = rows(db, "SELECT document_id, count(*) AS n FROM findings GROUP BY document_id")
+    runs = rows(audit.db, "SELECT status, unchanged, documents FROM runs ORDER BY id")
+    assert runs[0]["status"] == "interrupted"
+    assert runs[1] == {"status": "complete", "unchanged": len(before), "documents": total - len(before)}
+    per_doc = rows(audit.db, "SELECT document_id, count(*) AS n FROM findings GROUP BY document_id")
     assert len({d["n"] for d in per_doc}) == 1  # the same article everywhere: the same findings
 
 
@@ -279,22 +314,19 @@ def test_a_worker_dying_on_a_document_costs_only_that_document(crawl, tmp_path, 
 def test_killing_only_the_parent_leaves_no_worker_behind(tmp_path):
     """kill -9 of the audit process alone: its workers die with it and release the store's
     lock, so the rerun starts at once."""
-    cmd, db, proc = long_audit(tmp_path, 200)
-    workers: list[int] = []
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
-        time.sleep(0.2)
-        workers = _children(proc.pid)
-    assert len(workers) >= 2, f"no workers seen: {proc.poll()}"
-    proc.kill()
-    proc.wait()
-    deadline = time.monotonic() + 30
+    audit = FedAudit(tmp_path, 4)
+    audit.committed()  # analysed: the pool and its workers exist
+    workers = _children(audit.proc.pid)
+    assert len(workers) >= 2, f"no workers seen: {workers}"
+    audit.proc.kill()
+    audit.proc.wait()
+    deadline = time.monotonic() + 120  # the kernel kills them (PR_SET_PDEATHSIG); only a hang guard
     while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.2)
+        time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed parent"
-    rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    rerun = audit.rerun_on_file(8)
     assert rerun.returncode == 0, rerun.stderr
-    assert rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] == 200
+    assert rows(audit.db, "SELECT count(*) AS n FROM documents")[0]["n"] == 8
 
 
 def _children(pid: int) -> list[int]:
@@ -316,18 +348,17 @@ def _alive(pid: int) -> bool:
 def test_ctrl_c_keeps_what_is_done_and_exits_130(tmp_path):
     """SIGINT to the whole process group, as Ctrl-C in a terminal sends it: the audit writes
     what finished, marks the run interrupted, exits 130; a rerun does only the rest."""
-    n = 400
-    cmd, db, proc = long_audit(tmp_path, n)
-    wait_for_documents(db, proc, 20)
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    audit = FedAudit(tmp_path, 5)
+    done = audit.committed()
+    os.killpg(audit.proc.pid, signal.SIGINT)
+    _, err = audit.proc.communicate(timeout=600)
+    assert audit.proc.returncode == 130, err
     assert "audit interrupted" in err
-    run = rows(db, "SELECT status, documents FROM runs")[0]
-    done = rows(db, "SELECT count(*) AS n FROM documents")[0]["n"]
-    assert run["status"] == "interrupted" and run["documents"] == done and 20 <= done < n
+    run = rows(audit.db, "SELECT status, documents FROM runs")[0]
+    assert run == {"status": "interrupted", "documents": done} and done == 5
+    assert rows(audit.db, "SELECT count(*) AS n FROM documents")[0]["n"] == done
 
-    rerun = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    rerun = audit.rerun_on_file(9)
     assert rerun.returncode == 0, rerun.stderr
-    assert rows(db, "SELECT count(*) AS n FROM documents")[0]["n"] == n
-    assert rows(db, "SELECT status, unchanged FROM runs ORDER BY id")[1] == {"status": "complete", "unchanged": done}
+    assert rows(audit.db, "SELECT count(*) AS n FROM documents")[0]["n"] == 9
+    assert rows(audit.db, "SELECT status, unchanged FROM runs ORDER BY id")[1] == {"status": "complete", "unchanged": done}

@@ -93,6 +93,11 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
         _run_dask(list(sources), spec, output, scheduler, progress)
         return
     inputs = session.inputs(expand_globs(list(sources)))
+    unusable = [i for i in inputs if i.error]  # a path missing, a folder with nothing to read
+    if unusable:
+        for item in unusable:
+            click.echo(f"claimcheck: error: {item.display}: {item.error}", err=True)
+        sys.exit(EXIT_ERROR)
     try:
         result = run_local(inputs, db, spec, jobs or default_jobs(), list(sources), chunk_size, progress)
     except StoreError as exc:

@@ -15,6 +15,7 @@ import click
 
 from ..atomic import write_text_atomically
 from . import export, html_report
+from .lock import writer_active
 from .store import Store, StoreError
 from .summary import Summary, format_text, summarize
 
@@ -55,7 +56,7 @@ def report_command(db_path: Path, fmt: str, top: int, html_path: Path | None, cs
         _fail(str(exc))
     with store:
         try:
-            summary = summarize(store.db, str(db_path), top)
+            summary = summarize(store.db, str(db_path), top, writer_active(db_path))
             _write_files(store, summary, html_path, csv_dir, parquet_dir)
         except sqlite3.DatabaseError as exc:
             _fail(f"{db_path}: cannot read the audit database ({exc})")

@@ -9,9 +9,14 @@ pipeline once) -> DocumentRows -> one transaction per batch.
   memory flat.
 * Ctrl-C: workers ignore SIGINT; the parent cancels what is queued, writes what is done,
   marks the run "interrupted" and exits 130. A rerun finishes the rest.
-* kill -9: every committed batch is whole (document rows and their findings in one
-  transaction); the run stays "running" until the next audit of the store marks it
-  "killed". An advisory lock keeps two audits from writing one store at once.
+* kill -9: every committed batch is whole (document rows, their findings and the run's
+  counts in one transaction), so the run row always counts what the store holds. The run
+  stays "running"; reports show it as interrupted once no audit holds the store's lock
+  (lock.py), and the next audit marks it "interrupted". The lock also keeps two audits
+  from writing one store at once.
+* A stalling input (a pipe or FIFO whose writer pauses): after IDLE_SECONDS without data,
+  what was read is analysed and what is done is committed, so results never wait on the
+  next byte of input (sources.py calls ``_idle``).
 * Workers, where the platform can fork (Linux), are forked from this process after it has
   built the pipeline: they start at once and share its memory, instead of each spending
   seconds building its own. They close their copy of the lock and die with this process
@@ -20,7 +25,6 @@ pipeline once) -> DocumentRows -> one transaction per batch.
 """
 from __future__ import annotations
 
-import fcntl
 import gc
 import json
 import os
@@ -34,13 +38,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from .. import __version__
 from ..inputs import Input
+from .lock import WriterLock
 from .progress import AuditProgress
 from .sources import RawDocument, raw_documents
-from .store import DocumentRow, Store, StoreError
+from .store import DocumentRow, Store
 from .work import CHUNK_SIZE, Analyser, LinterSpec, adopt, analyse_chunk, init_forked_worker, init_worker
 
 FORK = sys.platform.startswith("linux")  # macOS: fork is unsafe with its system libraries
@@ -69,10 +74,6 @@ class AuditResult:
     seconds: float
 
 
-class StoreLocked(StoreError):
-    """Another audit is writing to this store."""
-
-
 @dataclass
 class _Batch:
     """Rows waiting for the next transaction, and the analyses of content seen this run."""
@@ -98,8 +99,9 @@ def run_local(inputs: list[Input], db: Path, spec: LinterSpec, jobs: int, source
     if analyser is not None:
         analyser.warm()
     started = time.monotonic()
-    with _locked(db) as lock, Store(db) as store:
-        store.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
+    with Store(db) as store, WriterLock(db) as lock:
+        # runs left "running" by an audit that died: nobody else holds the lock now
+        store.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         store.db.commit()
         run_id = store.begin_run(
             started=now(), **hashes, claimcheck_version=__version__, spacy_version=_spacy_version(),
@@ -134,6 +136,7 @@ class _Audit:
         self.pool: ProcessPoolExecutor | None = None
         self.in_flight: dict[Future, list[RawDocument]] = {}
         self.analyser = analyser  # built here: --jobs 1 uses it, forked workers inherit it
+        self.chunk: list[RawDocument] = []  # fresh documents waiting to be sent
 
     # --- the run ---------------------------------------------------------------------------
 
@@ -142,14 +145,12 @@ class _Audit:
             self.pool = self._new_pool()
         elif self.analyser is None:
             self.analyser = Analyser(self.spec, self.key)
-        chunk: list[RawDocument] = []
-        for raw in self._fresh(self._documents(inputs)):
-            chunk.append(raw)
-            if len(chunk) >= self.chunk_size:
-                self._submit(chunk)
-                chunk = []
-        if chunk:
-            self._submit(chunk)
+        for raw in self._documents(inputs):
+            if self._fresh(raw):
+                self.chunk.append(raw)
+                if len(self.chunk) >= self.chunk_size:
+                    self._send()
+        self._send()
         while self.in_flight:
             self._collect(block=True)
         if self.pool is not None:
@@ -175,35 +176,48 @@ class _Audit:
                 self._rows(future.result())
         self.pool.shutdown(wait=False, cancel_futures=True)
 
+    def _send(self) -> None:
+        if self.chunk:
+            chunk, self.chunk = self.chunk, []
+            self._submit(chunk)
+
+    def _idle(self) -> None:
+        """The input has stalled (a pipe whose writer pauses): analyse what was read, take in
+        what finished, commit it."""
+        self._send()
+        if self.in_flight:
+            self._collect(block=False)
+        self.flush(force=True)
+
     def _documents(self, inputs: list[Input]) -> Iterator[RawDocument]:
         advance = self.progress.read if self.progress else (lambda n: None)
         for item in inputs:
-            for raw in raw_documents(item, self.spec.read_options, advance):
+            for raw in raw_documents(item, self.spec.read_options, advance, self._idle):
                 n = self.ids.get(raw.id, 0) + 1
                 self.ids[raw.id] = n
                 yield raw if n == 1 else _renamed(raw, f"{raw.id}#{n}")
 
-    def _fresh(self, raws: Iterable[RawDocument]) -> Iterator[RawDocument]:
-        """Documents to analyse: not those done before with the same content and key, not
-        unreadable ones (recorded at once), not duplicates of content already analysed."""
-        for raw in raws:
-            digest = raw.content_hash
-            if raw.id in self.done and self.done[raw.id] == digest:  # None: unreadable before too
-                self.counts.unchanged += 1
-                self._tick()
-                continue
-            if digest is None:
-                self._record(_unreadable(raw, self.key))
-                continue
-            if digest in self.waiting:
-                self.waiting[digest].append(raw)
-                continue
-            known = self.batch.by_hash.get(digest) or self.store.analysed(digest, self.key)
-            if known is not None:
-                self._record(known.copy_for(raw.id, raw.source, raw.record, raw.url, raw.domain))
-                continue
-            self.waiting[digest] = []
-            yield raw
+    def _fresh(self, raw: RawDocument) -> bool:
+        """Is this document to be analysed? Not when it was done before with the same content
+        and key, nor when it is unreadable (recorded at once), nor when it duplicates content
+        already analysed or on its way (recorded when that analysis is)."""
+        digest = raw.content_hash
+        if raw.id in self.done and self.done[raw.id] == digest:  # None: unreadable before too
+            self.counts.unchanged += 1
+            self._tick()
+            return False
+        if digest is None:
+            self._record(_unreadable(raw, self.key))
+            return False
+        if digest in self.waiting:
+            self.waiting[digest].append(raw)
+            return False
+        known = self.batch.by_hash.get(digest) or self.store.analysed(digest, self.key)
+        if known is not None:
+            self._record(known.copy_for(raw.id, raw.source, raw.record, raw.url, raw.domain))
+            return False
+        self.waiting[digest] = []
+        return True
 
     def _submit(self, chunk: list[RawDocument]) -> None:
         if self.pool is None:
@@ -284,7 +298,7 @@ class _Audit:
         if not batch.rows:
             return
         if force or len(batch.rows) >= FLUSH_DOCUMENTS or time.monotonic() - batch.last >= FLUSH_SECONDS:
-            self.store.write(batch.rows, self.run_id, now())
+            self.store.write(batch.rows, self.run_id, now(), self.counts.as_dict())
             self.batch = _Batch()
 
     def _tick(self, error: bool = False) -> None:
@@ -307,26 +321,6 @@ def _size(item: Input) -> int:
         return item.path.stat().st_size if item.path is not None and not item.error else 0
     except OSError:
         return 0
-
-
-class _locked:
-    """An advisory lock beside the store for the length of a run."""
-
-    def __init__(self, db: Path):
-        self.path = Path(f"{db}.lock")
-
-    def __enter__(self) -> "_locked":
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self.fd)
-            raise StoreLocked(f"{self.path.with_suffix('')}: another audit is writing to this store") from None
-        return self
-
-    def __exit__(self, *exc) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
 
 
 def _spacy_version() -> str:

@@ -6,8 +6,11 @@ duplicate; workers parse and lint (expensive).
 from __future__ import annotations
 
 import glob
-import io
 import hashlib
+import io
+import os
+import select
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +24,7 @@ from ..documents.warc import RawPage, warc_pages
 from ..inputs import Input
 
 GLOB_CHARS = frozenset("*?[")
+IDLE_SECONDS = 1.0  # a pipe silent this long: the audit commits what it has
 
 
 @dataclass(frozen=True)
@@ -82,17 +86,33 @@ def expand_globs(sources: list[str]) -> list[str]:
 
 
 class _CountingRaw(io.RawIOBase):
-    """A binary file that reports the bytes read from it (for the progress bar)."""
+    """A binary file that reports the bytes read from it (for the progress bar) and, when it
+    is a pipe, a FIFO or a device (whose reads can wait for a writer), calls ``on_idle`` each
+    IDLE_SECONDS that no data comes, so the audit can commit what it has meanwhile."""
 
-    def __init__(self, stream: BinaryIO, on_read: Callable[[int], None]):
+    def __init__(self, stream: BinaryIO, on_read: Callable[[int], None], on_idle: Callable[[], None] | None = None):
+        raw = getattr(stream, "raw", stream)  # read the file itself: nothing may sit in a buffer
         self._stream = stream
+        self._raw = raw
         self._on_read = on_read
+        self._on_idle = on_idle
+        if on_idle is not None:
+            try:
+                fd = raw.fileno()
+                self._fd = None if stat.S_ISREG(os.fstat(fd).st_mode) else fd
+            except (AttributeError, OSError, io.UnsupportedOperation):
+                self._fd = None
+        else:
+            self._fd = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        n = self._stream.readinto(buffer) or 0
+        if self._fd is not None:
+            while not select.select([self._fd], [], [], IDLE_SECONDS)[0]:
+                self._on_idle()
+        n = self._raw.readinto(buffer) or 0
         self._on_read(n)
         return n
 
@@ -101,20 +121,23 @@ class _CountingRaw(io.RawIOBase):
         super().close()
 
 
-def counting(stream: BinaryIO, on_read: Callable[[int], None]) -> BinaryIO:
-    """``stream`` with every byte read reported to ``on_read``; a full buffered file."""
-    return io.BufferedReader(_CountingRaw(stream, on_read))
+def counting(stream: BinaryIO, on_read: Callable[[int], None], on_idle: Callable[[], None] | None = None
+             ) -> BinaryIO:
+    """``stream`` (freshly opened: nothing read from it yet) with every byte read reported to
+    ``on_read`` and stalls to ``on_idle``; a full buffered file."""
+    return io.BufferedReader(_CountingRaw(stream, on_read, on_idle))
 
 
-def raw_documents(item: Input, options: ReadOptions, on_read: Callable[[int], None] = lambda n: None
-                  ) -> Iterator[RawDocument]:
-    """The documents of one input, unparsed (an error document when it cannot be read)."""
+def raw_documents(item: Input, options: ReadOptions, on_read: Callable[[int], None] = lambda n: None,
+                  on_idle: Callable[[], None] | None = None) -> Iterator[RawDocument]:
+    """The documents of one input, unparsed (an error document when it cannot be read).
+    ``on_idle`` is called while a pipe or FIFO keeps the reader waiting (see _CountingRaw)."""
     if item.error or item.path is None:
         yield RawDocument(item.display, item.display, "text", error=item.error or "standard input cannot be audited")
         return
     fmt = format_of(item.display) or "text"
     try:
-        stream = counting(open_input(item.path, item.display), on_read)
+        stream = counting(open_input(item.path, item.display), on_read, on_idle)
     except DocumentError as exc:
         yield RawDocument(item.display, item.display, fmt, error=exc.reason)
         return

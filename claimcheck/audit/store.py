@@ -7,7 +7,8 @@ half-written. WAL lets ``claimcheck report`` read while an audit writes.
 Tables (see ``SCHEMA``):
 
 * ``runs``: one row per ``claimcheck audit`` invocation: the rulebook and configuration
-  hashes, versions, start and end, status (running / complete / interrupted) and counts.
+  hashes, versions, start and end, status (running / complete / interrupted) and counts,
+  updated with every batch.
 * ``documents``: one row per document id (``source`` or ``source[record]``): where it came
   from, its URL and domain, the hash of its content, the analysis key (rulebook and
   configuration) it was checked with, words, score, grade, status (ok / error / skipped),
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started TEXT NOT NULL,            -- ISO 8601, UTC
     ended TEXT,
-    status TEXT NOT NULL,             -- running | complete | interrupted | failed
+    status TEXT NOT NULL,             -- running | complete | interrupted
     analysis_key TEXT NOT NULL,       -- hash of rulebook_hash + config_hash + version
     rulebook_hash TEXT NOT NULL,      -- sha256 of the rule pack files
     config_hash TEXT NOT NULL,        -- sha256 of the settings that change findings
@@ -228,10 +229,13 @@ class Store:
         return int(cur.lastrowid)
 
     def end_run(self, run_id: int, status: str, ended: str, counts: dict[str, int]) -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET status = ?, ended = ? WHERE id = ?", (status, ended, run_id))
+            self._set_counts(run_id, counts)
+
+    def _set_counts(self, run_id: int, counts: dict[str, int]) -> None:
         sets = ", ".join(f"{k} = ?" for k in counts)
-        self.db.execute(f"UPDATE runs SET status = ?, ended = ?, {sets} WHERE id = ?",
-                        (status, ended, *counts.values(), run_id))
-        self.db.commit()
+        self.db.execute(f"UPDATE runs SET {sets} WHERE id = ?", (*counts.values(), run_id))
 
     # --- documents ------------------------------------------------------------------------
 
@@ -254,11 +258,15 @@ class Store:
             (doc.id,))]
         return doc
 
-    def write(self, rows: Iterable[DocumentRow], run_id: int, checked_at: str) -> int:
+    def write(self, rows: Iterable[DocumentRow], run_id: int, checked_at: str,
+              counts: dict[str, int] | None = None) -> int:
         """Record a batch of documents (replacing earlier rows of the same ids) in one
-        transaction; returns the number of findings written."""
+        transaction, with the run's counts so far (a run killed at any moment then counts
+        exactly what the store holds); returns the number of findings written."""
         written = 0
         with self.db:
+            if counts:
+                self._set_counts(run_id, counts)
             for row in rows:
                 self.db.execute("DELETE FROM documents WHERE id = ?", (row.id,))
                 values = {**{k: getattr(row, k) for k in DOCUMENT_COLUMNS

@@ -126,23 +126,25 @@ class Summary:
         return list(self.by_severity)
 
 
-def summarize(db: sqlite3.Connection, database: str, top: int = 10) -> Summary:
-    """Every figure of the report, read in one snapshot of the store."""
+def summarize(db: sqlite3.Connection, database: str, top: int = 10, writing: bool = False) -> Summary:
+    """Every figure of the report, read in one snapshot of the store. ``writing``: an audit
+    holds the store's lock now (lock.writer_active); without one, a run still marked
+    "running" was stopped without finishing, and is shown as interrupted."""
     db.execute("BEGIN")
     try:
-        return _summarize(db, database, top)
+        return _summarize(db, database, top, writing)
     finally:
         db.rollback()
 
 
-def _summarize(db: sqlite3.Connection, database: str, top: int) -> Summary:
+def _summarize(db: sqlite3.Connection, database: str, top: int, writing: bool) -> Summary:
     by_category, by_severity = _matrix(db)
     return Summary(
         database=database,
         top=top,
         documents=_documents(db),
         runs=_one(db, "SELECT COUNT(*) FROM runs")[0],
-        last_run=_last_run(db),
+        last_run=_last_run(db, writing),
         grades=_grades(db),
         findings=sum(by_severity.values()),
         by_severity=by_severity,
@@ -171,10 +173,15 @@ def _documents(db: sqlite3.Connection) -> DocumentCounts:
     return DocumentCounts(total, int(ok), int(errors), int(skipped), int(duplicates), _mean(mean))
 
 
-def _last_run(db: sqlite3.Connection) -> RunInfo | None:
+def _last_run(db: sqlite3.Connection, writing: bool) -> RunInfo | None:
     names = [f.name for f in RunInfo.__dataclass_fields__.values()]
     row = db.execute(f"SELECT {', '.join(names)} FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-    return None if row is None else RunInfo(*row)
+    if row is None:
+        return None
+    run = RunInfo(*row)
+    if run.status == "running" and not writing:
+        run.status = "interrupted"
+    return run
 
 
 def _grades(db: sqlite3.Connection) -> dict[str, int]:
