@@ -15,7 +15,8 @@ from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
-from .nlp.matching import odd_letters, regex_spans, token_spans
+from .nlp.matching import odd_letters, regex_matches, regex_spans, token_spans
+from .parts import PART_CHARS, Part, is_long, parts
 from .prefilter import Excerpt, Prefilter
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .rulebook.compiled import in_scope
@@ -44,15 +45,19 @@ class Linter:
     """Lints Documents with one compiled rulebook and the process-wide pipeline."""
 
     def __init__(self, compiled: CompiledRulebook, nlp: Language, selection: Selection | None = None,
-                 severities: dict[str, Severity] | None = None, prefilter: bool = True):
+                 severities: dict[str, Severity] | None = None, prefilter: bool = True,
+                 part_chars: int = PART_CHARS):
         self.compiled = compiled
         self.nlp = nlp
         self.selection = selection or Selection()
         self.severities = dict(severities or {})  # rule id -> base severity, from configuration
         self._rules = [r for r in compiled.rules if self.selection.allows(r)]
+        self._sentence_rules = [r for r in self._rules if KINDS[r.kind].SCOPE == "sentence"]
+        self._document_rules = [r for r in self._rules if KINDS[r.kind].SCOPE == "document"]
         self._known = frozenset({r.id for r in compiled.rules} | {r.category for r in compiled.rules}
                                 | set(CATEGORIES))
         self.use_prefilter = prefilter
+        self.part_chars = part_chars  # a longer document is linted in parts (parts.py)
         self._triggers: dict[str, tuple[str, ...]] = {}  # rule id -> its trigger keys
         self._prefilter: Prefilter | None = None
 
@@ -61,7 +66,7 @@ class Linter:
         """The same rulebook and pipeline with another selection, severity overrides, or the
         prefilter switched (None: as this linter has it)."""
         return Linter(self.compiled, self.nlp, selection, severities,
-                      self.use_prefilter if prefilter is None else prefilter)
+                      self.use_prefilter if prefilter is None else prefilter, self.part_chars)
 
     @property
     def rules(self) -> list[Rule]:
@@ -73,6 +78,8 @@ class Linter:
 
     def check(self, document: Document) -> Checked:
         """Findings, suppressed findings and unused suppression comments of a document."""
+        if self.use_prefilter and is_long(document.text, self.part_chars):
+            return self.suppress(document, self._findings_in_parts(document))
         excerpt = self.excerpt(document)
         if excerpt is not None and not excerpt.text:
             return self.suppress(document, [])  # no rule can match anywhere: no pipeline
@@ -83,9 +90,13 @@ class Linter:
         """What of the document the pipeline must see (prefilter.py); None: all of it."""
         if not self.use_prefilter:
             return None
+        return self.prefilter.excerpt(document.text, document.section_starts)
+
+    @property
+    def prefilter(self) -> Prefilter:
         if self._prefilter is None:
             self._prefilter = Prefilter.for_rules(self.compiled, self._rules, self.nlp)
-        return self._prefilter.excerpt(document.text, document.section_starts)
+        return self._prefilter
 
     def _findings_of(self, document: Document, doc: Doc, excerpt: Excerpt | None) -> list[Finding]:
         if excerpt is not None and not excerpt.text:
@@ -98,17 +109,24 @@ class Linter:
     def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, Checked]]:
         """Lint a stream of documents, letting spaCy batch the tokenizing."""
         docs_in = iter(documents)
-        pending: deque[tuple[Document, Excerpt | None]] = deque()
+        pending: deque[tuple[Document, Excerpt | None, bool]] = deque()
 
         def texts() -> Iterator[str]:
             for d in docs_in:
+                if self.use_prefilter and is_long(d.text, self.part_chars):
+                    pending.append((d, None, True))  # linted in parts below, not batched
+                    yield ""
+                    continue
                 excerpt = self.excerpt(d)
-                pending.append((d, excerpt))
+                pending.append((d, excerpt, False))
                 yield d.text if excerpt is None else excerpt.text
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            document, excerpt = pending.popleft()
-            yield document, self.suppress(document, self._findings_of(document, doc, excerpt))
+            document, excerpt, long = pending.popleft()
+            if long:
+                yield document, self.check(document)
+            else:
+                yield document, self.suppress(document, self._findings_of(document, doc, excerpt))
 
     def findings(self, document: Document, doc: Doc, only: Rule | None = None,
                  excerpt: Excerpt | None = None) -> list[Finding]:
@@ -118,30 +136,90 @@ class Linter:
         mentioned = _mentioned(view.spans)
         marks = MarkIndex(doc._.claimcheck_context or [])
         out: list[Finding] = []
+        for rule, kind in self._triggered(view, [only] if only else self._rules):
+            if in_scope(self.compiled.scopes[rule.id], mentioned):
+                out.extend(self._rule_findings(document, view, rule, kind, kind.find(rule, view), marks, excerpt))
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def _triggered(self, view: MatchView, rules: list[Rule]) -> Iterator[tuple[Rule, object]]:
+        """The rules (and their kinds) whose triggers matched: a kind finds nothing without."""
         spans = view.spans
-        for rule in [only] if only else self._rules:
+        for rule in rules:
             kind = KINDS[rule.kind]
             triggers = self._triggers.get(rule.id)
             if triggers is None:
                 triggers = self._triggers[rule.id] = trigger_keys(rule)
-            # a rule whose kind finds nothing without these matches: skip it unasked
-            if not (any if kind.ANY_TRIGGER else all)(map(spans.get, triggers)):
-                continue
-            if not in_scope(self.compiled.scopes[rule.id], mentioned):
-                continue
-            seen: set[tuple[int, int]] = set()
-            for cand in kind.find(rule, view):
-                if (cand.start, cand.end) in seen:
-                    continue
-                seen.add((cand.start, cand.end))
-                finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None,
-                                        excerpt)
-                if finding is not None:
-                    out.append(finding)
-        out.sort(key=Finding.sort_key)
-        return out
+            if (any if kind.ANY_TRIGGER else all)(map(spans.get, triggers)):
+                yield rule, kind
 
-    def _view(self, document: Document, doc: Doc, excerpt: Excerpt | None) -> MatchView:
+    def _rule_findings(self, document: Document, view: MatchView, rule: Rule, kind, candidates: Iterable[Candidate],
+                       marks: MarkIndex, excerpt: Excerpt | None) -> Iterator[Finding]:
+        """The findings of a rule's candidates, each span once, context judged."""
+        seen: set[tuple[int, int]] = set()
+        for cand in candidates:
+            if (cand.start, cand.end) in seen:
+                continue
+            seen.add((cand.start, cand.end))
+            finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None, excerpt)
+            if finding is not None:
+                yield finding
+
+    def _findings_in_parts(self, document: Document) -> list[Finding]:
+        """A long document, part by part (parts.py): each part's sentence findings in the range
+        it owns, the concepts it mentions and what its document rules need. Scopes and
+        document rules are decided once every part has been seen."""
+        text = document.text
+        points = sorted({0, *document.section_starts})  # the document's sections
+        mentioned: set[str] = set()
+        found: list[Finding] = []
+        firsts: dict[tuple[str, int | None], Finding] = {}  # (document rule, group) -> its first mention
+        satisfied: set[tuple[str, int | None]] = set()
+        for part in parts(text, self.prefilter, self.part_chars):
+            excerpt = self._part_excerpt(document, part)
+            if not excerpt.text:
+                continue
+            doc = self.nlp(excerpt.text)
+            view = self._view(document, doc, excerpt, section_points=points)
+            mentioned |= _mentioned(view.spans)
+            marks = MarkIndex(doc._.claimcheck_context or [])
+
+            def owned(token: int) -> bool:
+                return part.own_lo <= excerpt.to_document(doc[token].idx) < part.own_hi
+
+            for rule, kind in self._triggered(view, self._sentence_rules):
+                found.extend(self._rule_findings(document, view, rule, kind,
+                                                 (c for c in kind.find(rule, view) if owned(c.start)), marks, excerpt))
+            for rule in self._document_rules:  # without their triggers too: a part may satisfy them
+                mentions, done = KINDS[rule.kind].find_part(rule, view)
+                satisfied.update((rule.id, group) for group in done)
+                for group, candidates in mentions.items():
+                    first = next((c for c in candidates if owned(c.start)), None)
+                    if first is not None and (rule.id, group) not in firsts:
+                        firsts[(rule.id, group)] = self._finding(document, view, rule, first, None, excerpt)
+        found.extend(f for k, f in firsts.items() if k not in satisfied)
+        found = [f for f in found if in_scope(self.compiled.scopes[f.rule], mentioned)]
+        found.sort(key=Finding.sort_key)
+        return found
+
+    def _part_excerpt(self, document: Document, part: Part) -> Excerpt:
+        """What the pipeline sees of a part, in the document's offsets."""
+        text = document.text[part.lo:part.hi]
+        sections = [c - part.lo for c in document.section_starts if part.lo < c < part.hi]
+        excerpt = self.prefilter.excerpt(text, sections, part=True)
+        if excerpt is None:  # lower-casing changes the text's length: all of the part, as it is
+            found: dict[str, list[tuple[int, int]]] = {}
+            for rx, key in self.compiled.regexes:
+                found.setdefault(key, []).extend(m.span() for m in regex_matches(rx, text) if m.end() > m.start())
+            excerpt = Excerpt(text, [(0, 0, len(text))], sections, found)
+        return excerpt.moved(part.lo)
+
+    def _view(self, document: Document, doc: Doc, excerpt: Excerpt | None,
+              section_points: list[int] | None = None) -> MatchView:
+        """The matches of a parsed text. ``section_points``: the text is a part of a long
+        document, whose sections start at these offsets (see parts.py): every scoped
+        matcher runs (the other parts may mention its concepts), and sections are named by
+        their number in the document."""
         strings = doc.vocab.strings
         token_starts = doc.to_array("IDX").tolist()
         where, judged = {}, frozenset()
@@ -154,7 +232,7 @@ class Linter:
             spans[strings[match_id]].append((start, end))
         mentioned = _mentioned(spans)
         for scope, matcher in self.compiled.scoped:
-            if in_scope(scope, mentioned):
+            if section_points is not None or in_scope(scope, mentioned):
                 for match_id, start, end in matcher(doc, where, judged):
                     spans[strings[match_id]].append((start, end))
         lowered = odd = None
@@ -174,7 +252,12 @@ class Linter:
         section_starts = document.section_starts if excerpt is None else excerpt.section_starts
         if section_starts:
             sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in section_starts})
-        return MatchView(doc, spans, sections)
+        ids = None
+        if section_points is not None and token_starts:
+            last = len(token_starts) - 1
+            ids = [bisect.bisect_right(section_points, excerpt.to_document(token_starts[min(t, last)])) - 1
+                   for t in sections]
+        return MatchView(doc, spans, sections, ids)
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
                  marks: MarkIndex | None, excerpt: Excerpt | None) -> Finding | None:

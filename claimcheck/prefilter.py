@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from itertools import chain
 from operator import and_, or_
+from typing import Iterator
 
 import ahocorasick
 from spacy.attrs import ORTH
@@ -87,6 +88,7 @@ LONG_LINE = 1200
 CUT_EVERY = 400
 _CUT = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]\u00bb]* +(?=[A-Z0-9])")
 _LAST_CHUNK = re.compile(r"\S+\Z")
+_BREAK_OR_CUT = re.compile(f"{_UNIT_BREAK.pattern}|{_CUT.pattern}")
 
 Requirement = tuple  # group ids, in pattern order: each must occur, in this order, in a unit
 
@@ -147,6 +149,12 @@ class Excerpt:
     def __post_init__(self) -> None:
         self._starts = [p[0] for p in self.pieces]
         self._doc_starts = [p[1] for p in self.pieces]
+
+    def moved(self, by: int) -> "Excerpt":
+        """The excerpt of a slice of a text that starts ``by`` characters into it, mapping to
+        offsets of the whole text."""
+        return Excerpt(self.text, [(e, d + by, n) for e, d, n in self.pieces], self.section_starts,
+                       self.regex_spans, self.ranges, self.judged)
 
 
 class Prefilter:
@@ -249,6 +257,19 @@ class Prefilter:
             context = nlp.get_pipe("claimcheck_context") if "claimcheck_context" in nlp.pipe_names else None
             cache[ids] = cls(compiled, rules, _tokenizer_exceptions(nlp), common, context, nlp.tokenizer)
         return cache[ids]
+
+    def unit_starts(self, text: str, lo: int, hi: int) -> Iterator[int]:
+        """Offsets p, lo < p < min(hi, len(text)) + 1, where a unit starts in any excerpt of
+        ``text``: after a line break, or where a line may be cut between sentences (the rule
+        of _Scan.cuts, whatever the length of the line)."""
+        for m in _BREAK_OR_CUT.finditer(text, lo, hi):
+            at = m.end()
+            if at <= lo or at >= len(text):
+                continue
+            if m.group()[0] == "\n":
+                yield at
+            elif self.ends_sentence is not None and _cut_after_sentence(text, m, self.ends_sentence):
+                yield at
 
     # --- building ----------------------------------------------------------------------------
 
@@ -385,18 +406,23 @@ class Prefilter:
 
     # --- per document ------------------------------------------------------------------------
 
-    def excerpt(self, text: str, section_starts: list[int] = ()) -> Excerpt | None:
+    def excerpt(self, text: str, section_starts: list[int] = (), part: bool = False) -> Excerpt | None:
         """The excerpt of ``text`` the pipeline needs to see, or None to lint the whole text
         (when lower-casing changes its length). Even when every line is kept, the excerpt is the
         cheaper way: it tells the engine where each matcher key may match, and which regexes
-        matched."""
+        matched.
+
+        ``part``: the text is a part of a long document (see ``parts``), whose other parts
+        are not seen here. Every rule is then taken to be in scope, and the units that may
+        mention a scope's concepts or satisfy a document rule are kept whatever this part
+        holds, so that the engine learns what the document as a whole mentions."""
         lowered = text.lower()
         if len(lowered) != len(text) or not self._exact:
             return None
         scan = _Scan(self, text, lowered)
         units_of = scan.driving()
         regex_spans = scan.regexes(units_of)
-        kept, matching = self._needed(units_of, scan.holds)
+        kept, matching = self._needed(units_of, scan.holds, part)
         if not kept:
             return Excerpt("", [])
         bounds = scan.bounds
@@ -427,11 +453,13 @@ class Prefilter:
             excerpt.regex_spans[k] = mapped
         return excerpt
 
-    def _needed(self, units_of: dict[str, set[int]], holds) -> tuple[set[int], dict[int, set[str]]]:
+    def _needed(self, units_of: dict[str, set[int]], holds, part: bool = False
+                ) -> tuple[set[int], dict[int, set[str]]]:
         """The units to keep, and of them those where a sentence rule may fire, with the
         context types its rules heed (_with_context keeps what their context needs).
         ``units_of`` has the units where each key's requirements are met as a bag;
-        ``holds(unit, key)`` checks their order, asked only where it decides something."""
+        ``holds(unit, key)`` checks their order, asked only where it decides something.
+        ``part``: see ``excerpt``."""
         exact: dict[str, set[int]] = {}
 
         def units(k: str) -> set[int]:
@@ -443,6 +471,8 @@ class Prefilter:
         mentioned: dict[str, bool] = {}
 
         def mentions(concept: str) -> bool:
+            if part:
+                return True  # the other parts may mention it
             if concept not in mentioned:
                 k = CONCEPT_PREFIX + concept
                 mentioned[concept] = bool(exact[k]) if k in exact else any(holds(u, k) for u in units_of.get(k, ()))
@@ -469,6 +499,11 @@ class Prefilter:
             for group in plan.scope:
                 for concept in group:
                     support |= units(CONCEPT_PREFIX + concept)
+        if part:
+            for plan in self._plans:
+                if plan.require:
+                    support |= units(plan.require)
+                support.update(*(units(CONCEPT_PREFIX + c) for group in plan.scope for c in group))
         return support.union(matching), matching
 
     def _with_context(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]]) -> None:
@@ -551,11 +586,7 @@ class _Scan:
                 cut = m.end()
                 if cut - last < CUT_EVERY or b - cut < CUT_EVERY:
                     continue
-                end = m.start() + len(m.group().rstrip(" "))  # after the punctuation
-                chunk = _LAST_CHUNK.search(text, max(a, end - 64), end)
-                if chunk is None or (chunk.start() > a and not text[chunk.start() - 1].isspace()):
-                    continue  # a chunk longer than we look back: no cut
-                if ends_sentence(chunk.group()):
+                if _cut_after_sentence(text, m, ends_sentence):
                     out.append(cut)
                     line_start.append(False)
                     last = cut
@@ -874,6 +905,16 @@ def _with_sentence_state(kept: set[int], text: str, bounds: list[int], line_star
                     break
                 else:
                     break
+
+
+def _cut_after_sentence(text: str, m: re.Match, ends_sentence) -> bool:
+    """Does the chunk (text between white space) before a _CUT match end a sentence there,
+    as spaCy tokenizes it? A chunk longer than we look back is taken as not."""
+    end = m.start() + len(m.group().rstrip(" "))  # after the punctuation
+    chunk = _LAST_CHUNK.search(text, max(0, end - 64), end)
+    if chunk is None or (chunk.start() > 0 and not text[chunk.start() - 1].isspace()):
+        return False
+    return ends_sentence(chunk.group())
 
 
 def _ends_sentence(tokens: list[str]) -> bool:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
+from typing import Iterator
 
 from .directives import text_comment_directives
 from .model import Document, DocumentError, LineIndex, OffsetMap
@@ -9,6 +11,7 @@ from .model import Document, DocumentError, LineIndex, OffsetMap
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)([ \t]*)")
 _LIST_MARKER = re.compile(r"(?:[-*+•–—]|\d{1,3}[.)])\s")
 _TERMINAL_PUNCT = ".!:;,"
+_NON_SPACE = re.compile(r"\S")
 
 
 def text_document(text: str, path: str, record: str | None = None, url: str | None = None) -> Document:
@@ -26,7 +29,7 @@ def text_document(text: str, path: str, record: str | None = None, url: str | No
             directives.append(directive)
             chars[start:end] = " " * (end - start)
         prose_source = "".join(chars)
-    if not prose_source.strip():
+    if _NON_SPACE.search(prose_source) is None:
         if record is None:
             raise DocumentError(path, "empty file, nothing to check")
         raise DocumentError(path, "empty text, nothing to check", record)
@@ -71,31 +74,43 @@ def join_soft_wraps(text: str) -> tuple[str, OffsetMap]:
 def heading_offsets(text: str) -> list[int]:
     """Offsets of lines that look like headings: '# Title', or a short line without final
     punctuation that opens a paragraph of prose ("Potential Side Effects" above sentences),
-    as opposed to one line of a list ("Dry lips and skin" above "Dry eyes and nose")."""
-    lines = [line.strip() for line in text.split("\n")]
-    next_nonblank = [""] * len(lines)
-    following = ""
-    for i in range(len(lines) - 1, -1, -1):
-        next_nonblank[i] = following
-        if lines[i]:
-            following = lines[i]
+    as opposed to one line of a list ("Dry lips and skin" above "Dry eyes and nose").
+
+    Each line is judged with the non-blank lines before and after it; lines are read in
+    place (start, length, first and last character), so a 50 MB text on one line is never
+    copied."""
     offsets: list[int] = []
-    pos = 0
-    prev = ""
-    for raw, stripped, nxt in zip(text.split("\n"), lines, next_nonblank):
-        if stripped.startswith("#"):
-            offsets.append(pos + raw.index("#"))
-        elif (
-            stripped
-            and len(stripped) <= 80
-            and stripped[-1] not in _TERMINAL_PUNCT
-            and (not prev or prev[-1] in ".!?:")
-            and nxt
-            and (nxt[-1] in ".!?" or len(nxt) > 100)
-            and stripped[0].isupper()
-        ):
-            offsets.append(pos + raw.index(stripped[0]))
-        if stripped:
-            prev = stripped
-        pos += len(raw) + 1
+    prev = line = None
+    for nxt in chain(_nonblank_lines(text), [None]):
+        if line is not None:
+            start, length, first, last = line
+            if first == "#":
+                offsets.append(start)
+            elif (
+                length <= 80
+                and last not in _TERMINAL_PUNCT
+                and (prev is None or prev[3] in ".!?:")
+                and nxt is not None
+                and (nxt[3] in ".!?" or nxt[1] > 100)
+                and first.isupper()
+            ):
+                offsets.append(start)
+        prev, line = line, nxt
     return offsets
+
+
+def _nonblank_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, length, first character, last character) of each line that is not blank,
+    white space stripped, lines split at LF."""
+    pos, end_of_text = 0, len(text)
+    while pos <= end_of_text:
+        end = text.find("\n", pos)
+        if end == -1:
+            end = end_of_text
+        m = _NON_SPACE.search(text, pos, end)
+        if m is not None:
+            last = end
+            while text[last - 1].isspace():
+                last -= 1
+            yield m.start(), last - m.start(), text[m.start()], text[last - 1]
+        pos = end + 1

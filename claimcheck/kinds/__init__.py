@@ -8,6 +8,10 @@ Each kind module defines:
     ANY_TRIGGER whether one of its triggers is enough, or it needs them all
     triggers(rule) -> parts   the parts without whose matches it finds nothing
     find(rule, view) -> list[Candidate]   the spans the rule matched in one document
+and a kind whose SCOPE is "document" also
+    find_part(rule, view) -> (mentions by group, groups satisfied)   what one part of a long
+                document tells (parts.py): the engine reports, for each group no part
+                satisfies, its first mention
 """
 from __future__ import annotations
 

@@ -24,14 +24,20 @@ class Candidate:
 
 
 class MatchView:
-    """One document's matches, by matcher key, with its sentence and section boundaries."""
+    """One document's matches, by matcher key, with its sentence and section boundaries.
 
-    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], section_starts: list[int]):
+    ``section_ids`` name the sections (default: 0, 1, ...): a part of a long document
+    (parts.py) names them by their number in the whole document, so that what several parts
+    find in one section can be put together."""
+
+    def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], section_starts: list[int],
+                 section_ids: list[int] | None = None):
         self.doc = doc
         self.spans = spans
         self.sents = sentence_bounds(doc)
         self._sent_starts = [s for s, _ in self.sents]
         self.section_starts = section_starts  # token indices, ascending, first is 0
+        self._section_ids = section_ids
 
     def get(self, key: str) -> list[tuple[int, int]]:
         return self.spans.get(key, [])
@@ -43,7 +49,8 @@ class MatchView:
         return self.sentence_index(start) == self.sentence_index(end - 1)
 
     def section_index(self, token: int) -> int:
-        return bisect.bisect_right(self.section_starts, token) - 1
+        i = bisect.bisect_right(self.section_starts, token) - 1
+        return i if self._section_ids is None else self._section_ids[i]
 
 
 def key(rule_id: str, part: str) -> str:

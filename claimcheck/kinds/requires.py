@@ -23,21 +23,18 @@ def triggers(rule) -> list[str]:
 
 
 def find(rule, view: MatchView) -> list[Candidate]:
-    mentions = longest_first(view.get(key(rule.id, "when")))  # "Accutane 40 mg", not "Accutane"
-    if not mentions:
-        return []
-    required = view.get(key(rule.id, "require"))
-    if rule.within == "section":
-        satisfied = {view.section_index(s) for s, _ in required}
-        first_in_section: dict[int, tuple[int, int]] = {}
-        for span in mentions:
-            first_in_section.setdefault(view.section_index(span[0]), span)
-        return [
-            Candidate(s, e, insert=True)
-            for sec, (s, e) in sorted(first_in_section.items())
-            if sec not in satisfied
-        ]
-    if required:
-        return []
-    start, end = mentions[0]
-    return [Candidate(start, end, insert=True)]
+    firsts, satisfied = find_part(rule, view)
+    return [mentions[0] for group, mentions in firsts.items() if group not in satisfied]
+
+
+def find_part(rule, view: MatchView) -> tuple[dict[int | None, list[Candidate]], set[int | None]]:
+    """What a document rule needs from one part of a long document (or from a whole one): the
+    mentions of X in each group (None: the document; else a section), in order, and the groups
+    where Y is mentioned. The document's findings are the first mention of each group that no
+    part satisfies."""
+    group = view.section_index if rule.within == "section" else (lambda token: None)
+    satisfied = {group(s) for s, _ in view.get(key(rule.id, "require"))}
+    mentions: dict[int | None, list[Candidate]] = {}
+    for start, end in longest_first(view.get(key(rule.id, "when"))):  # "Accutane 40 mg", not "Accutane"
+        mentions.setdefault(group(start), []).append(Candidate(start, end, insert=True))
+    return mentions, satisfied
