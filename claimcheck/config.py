@@ -4,7 +4,8 @@ Like ruff, the configuration of a file is the one closest to it (searching from 
 upward), never a merge of several files up the tree: what applies to a file can then be read
 in one place. Command-line flags override the file. Every value is validated when the file is
 loaded, so a typo stops the run with one line naming the file and the key, instead of being
-silently ignored.
+silently ignored. The line is named too (``pyproject.toml:12: …``): tomllib gives no
+positions, so `KeyLines` finds where each key is written in the text tomllib parsed.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import pathspec
 
 from .documents.encoding import ERROR_MODES, check_encoding
 from .findings import SEVERITY_NAMES
+from .toml_lines import BARE_KEY, TOOL_PATH, KeyLines, KeyPath
 
 CONFIG_FILE = "claimcheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -57,17 +59,19 @@ _UNSET_MEANING = {
     "encoding": "a byte-order mark, else UTF-8",
     "id-field": '"id", else "url"',
 }
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class ConfigError(Exception):
-    """A configuration problem, as one line naming the file and, when there is one, the key."""
+    """A configuration problem, as one line naming the file, the line when known (``FILE:LINE:``,
+    as compilers write it, so editors can jump there) and, when there is one, the key."""
 
-    def __init__(self, file: str, key: str | None, message: str):
+    def __init__(self, file: str, key: str | None, message: str, *, line: int | None = None):
         self.file = file
         self.key = key
         self.message = message
-        super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
 
 
 @dataclass(frozen=True)
@@ -136,8 +140,10 @@ def config_in(directory: Path) -> Path | None:
     if own.is_file():
         return own
     pyproject = directory / PYPROJECT
-    if pyproject.is_file() and _tool_table(_read_toml(pyproject), _display(pyproject)) is not None:
-        return pyproject
+    if pyproject.is_file():
+        data, text = _read_toml(pyproject)
+        if _tool_table(data, _display(pyproject), KeyLines(text)) is not None:
+            return pyproject
     return None
 
 
@@ -154,26 +160,47 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_toml(path: Path, display: str | None = None) -> dict:
+def _read_toml(path: Path, display: str | None = None) -> tuple[dict, str]:
+    """The parsed file and its text (kept so that messages can find a key's line without
+    reading the file again)."""
     display = display or _display(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(display, None, f"invalid TOML: {exc}") from None
+        raise _invalid_toml(display, text, exc) from None
     except FileNotFoundError:
         raise ConfigError(display, None, "no such configuration file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(display, None, f"cannot read configuration file: {exc}") from None
 
 
-def _tool_table(data: dict, display: str) -> dict | None:
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def _invalid_toml(display: str, text: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    """tomllib ends its message with the position; the line moves to the front, where every
+    other message has it, and the column stays in the message."""
+    message = str(exc)
+    found = _TOML_POSITION.search(message)
+    if found is None:
+        return ConfigError(display, None, f"invalid TOML: {message}")
+    if found.group(1):
+        line, position = int(found.group(1)), f" (at column {found.group(2)})"
+    else:  # the last line that has anything on it, rather than the empty one after it
+        line, position = text.rstrip().count("\n") + 1, " (at end of document)"
+    return ConfigError(display, None, f"invalid TOML: {message[:found.start()]}{position}", line=line)
+
+
+def _tool_table(data: dict, display: str, lines: KeyLines | None = None) -> dict | None:
     """pyproject.toml's [tool.claimcheck], None when there is none (the file is not ours)."""
     tool = data.get("tool")
     if not isinstance(tool, dict) or "claimcheck" not in tool:
         return None
     table = tool["claimcheck"]
     if not isinstance(table, dict):
-        raise ConfigError(display, "tool.claimcheck", f"must be a table, not {_kind(table)}")
+        line = lines.line(TOOL_PATH) if lines is not None else None
+        raise ConfigError(display, "tool.claimcheck", f"must be a table, not {_kind(table)}", line=line)
     return table
 
 
@@ -182,20 +209,32 @@ def _tool_table(data: dict, display: str) -> dict | None:
 
 @dataclass(frozen=True)
 class _Section:
-    """Where in a configuration file a table sits, to name keys in messages and resolve paths."""
+    """Where in a configuration file a table sits, to name keys (and their lines) in messages
+    and resolve paths."""
 
     file: str
     prefix: str  # "[tool.claimcheck] " in pyproject.toml, plus "overrides[0]." inside an override
     root: Path
+    path: KeyPath = ()  # the table's key path in the file: ("tool", "claimcheck", "overrides", 0)
+    lines: KeyLines | None = None  # None: messages name no line
 
     def label(self, key: str) -> str:
         return self.prefix + _toml_key(key)
 
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(self.file, self.label(key), message)
+    def line(self, *keys: str | int) -> int | None:
+        """The line of a key of this table (no key: of the table itself)."""
+        return self.lines.line(self.path + keys) if self.lines is not None else None
 
-    def nested(self, prefix: str) -> "_Section":
-        return _Section(self.file, self.prefix + prefix, self.root)
+    def error(self, key: str, message: str, names: Iterable[str] = ()) -> ConfigError:
+        """An error about ``key``; ``names`` are the offending entries of its value (a severity
+        table's rule ids), so that the line is that of the first one written when they have
+        lines of their own, else the key's."""
+        lines = [line for line in (self.line(key, name) for name in names) if line is not None]
+        line = min(lines) if lines else self.line(key)
+        return ConfigError(self.file, self.label(key), message, line=line)
+
+    def nested(self, prefix: str, *keys: str | int) -> "_Section":
+        return _Section(self.file, self.prefix + prefix, self.root, self.path + keys, self.lines)
 
 
 def _kind(value: object) -> str:
@@ -206,7 +245,7 @@ def _kind(value: object) -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return key if BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
 
 
 def _suggest(name: str, choices: Iterable[str]) -> str | None:
@@ -265,7 +304,7 @@ def _severity_table(section: _Section, key: str, value: object) -> dict[str, str
         raise section.error(key, f"must be a table of rule ids or categories to severities "
                                  f'(e.g. {{ overclaim = "minor" }}), not {_kind(value)}')
     grade = _choice(SEVERITY_CHOICES)
-    inner = section.nested(_toml_key(key) + ".")
+    inner = section.nested(_toml_key(key) + ".", key)
     return {name: grade(inner, name, level) for name, level in value.items()}
 
 
@@ -379,15 +418,16 @@ class Config:
         if path is None:
             return cls(None, Path.cwd())
         display = _display(path)
-        data = _read_toml(path, display)
-        prefix = ""
+        data, text = _read_toml(path, display)
+        lines = KeyLines(text)
+        prefix, where = "", ()
         if path.name == PYPROJECT:
-            data = _tool_table(data, display)
+            data = _tool_table(data, display, lines)
             if data is None:
                 raise ConfigError(display, None, "no [tool.claimcheck] table")
-            prefix = "[tool.claimcheck] "
+            prefix, where = "[tool.claimcheck] ", TOOL_PATH
         root = Path(os.path.abspath(path)).parent
-        section = _Section(display, prefix, root)
+        section = _Section(display, prefix, root, where, lines)
         values, overrides = _read_table(data, section)
         return cls(path, root, values, overrides, section)
 
@@ -429,7 +469,7 @@ class Config:
                 unknown = sorted(set(values.get(key, ())) - known)
                 if unknown:
                     raise section.error(key, _unknown_names("rule id or category", "rule ids or categories",
-                                                            unknown, known))
+                                                            unknown, known), names=unknown)
         unknown_packs = sorted(set(self.values.get("packs") or ()) - set(packs))
         if unknown_packs:
             raise self._section.error("packs", _unknown_names("pack", "packs", unknown_packs, packs)
@@ -457,14 +497,15 @@ def _read_overrides(section: _Section, value: object) -> list[_Override]:
         if not isinstance(item, dict):
             raise section.error(OVERRIDES, f"must be an array of tables ({table_name}), "
                                            f"but item {number} is {_kind(item)}")
-    return [_read_override(section.nested(f"{OVERRIDES}[{index}]."), index, item)
+    return [_read_override(section.nested(f"{OVERRIDES}[{index}].", OVERRIDES, index), index, item)
             for index, item in enumerate(value)]
 
 
 def _read_override(section: _Section, index: int, table: dict) -> _Override:
     if "files" not in table:
         label = section.prefix.rstrip(".")
-        raise ConfigError(section.file, label, "missing required key 'files' (globs of the files it applies to)")
+        raise ConfigError(section.file, label, "missing required key 'files' (globs of the files it applies to)",
+                          line=section.line())
     files = _globs(section, "files", table["files"])
     if not files:
         raise section.error("files", "must list at least one glob")
@@ -500,6 +541,32 @@ def _apply(values: dict[str, object], origin: dict[str, str], layer: Mapping[str
         else:
             values[key] = value
             origin[key] = where
+
+
+_LIST_KEYS = frozenset({"packs", "rules", "select", "ignore", "exclude"})
+
+
+def settings_from_arguments(arguments: Mapping[str, object]) -> dict[str, object]:
+    """Keyword arguments of the library calls (``fail_on="minor"``, ``select=["overclaim"]``)
+    as command-line settings, validated as a file's values are: ValueError naming the
+    argument for a bad one, TypeError for an unknown one. A string stands for a list of one."""
+    out: dict[str, object] = {}
+    section = _Section("argument", "", Path.cwd())
+    for name, value in arguments.items():
+        key = name.replace("_", "-")
+        if key not in DEFAULTS:
+            raise TypeError(f"unknown setting {name!r} (known: {', '.join(k.replace('-', '_') for k in KEYS)})")
+        if value is None:
+            continue
+        if key in _LIST_KEYS:
+            value = [value] if isinstance(value, (str, os.PathLike)) else list(value)  # type: ignore[arg-type]
+            if key == "rules":
+                value = [os.fspath(v) for v in value]
+        try:
+            out[key] = VALIDATORS[key](section, key, value)
+        except ConfigError as exc:
+            raise ValueError(f"{name}: {exc.message}") from None
+    return out
 
 
 def _from_command_line(cli: Mapping[str, object]) -> dict[str, object]:

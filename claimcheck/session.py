@@ -24,7 +24,7 @@ from .inputs import Input, expand
 NEVER = "never"
 
 
-class UsageError(Exception):
+class UsageError(ValueError):
     """A flag the rulebook cannot honour (--select naming an unknown rule): exit 2."""
 
 
@@ -46,6 +46,7 @@ class LintSession:
     _bases: dict[tuple, Linter] = field(default_factory=dict)
     _linters: dict[tuple, Linter] = field(default_factory=dict)
     _checked: set[tuple] = field(default_factory=set)
+    _problems: set[str] = field(default_factory=set)  # configuration problems reported this run
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -83,6 +84,17 @@ class LintSession:
         if linter is None:
             linter = self._linters[key] = _configured(base, settings)
         return linter
+
+    def problem_once(self, exc: ConfigError) -> FileResult | None:
+        """A configuration problem as a result of its own, named ``FILE:LINE`` as reports place
+        errors, the first time a file it governs meets it; None afterwards. One problem, one
+        message: the files it governs are not checked, and not listed one by one."""
+        if str(exc) in self._problems:
+            return None
+        self._problems.add(str(exc))
+        where = exc.file if exc.line is None else f"{exc.file}:{exc.line}"
+        message = f"{exc.key}: {exc.message}" if exc.key else exc.message
+        return FileResult(where, error=f"{message}; the files this configuration governs were not checked")
 
     def _check_flags(self, base: Linter) -> None:
         known = {r.id for r in base.compiled.rules} | set(CATEGORIES)
@@ -126,7 +138,9 @@ class LintSession:
             settings = config.settings_for(item.path, self.cli)
             linter = self.linter_for(config, settings)
         except ConfigError as exc:
-            yield FileResult(item.display, error=f"configuration error: {exc}")
+            problem = self.problem_once(exc)
+            if problem is not None:
+                yield problem
             return
         fmt = format_of(item.display) or "text"
         options = ReadOptions(Decoding(settings.encoding, settings.encoding_errors), settings.html_mode,

@@ -100,7 +100,7 @@ def test_no_file_anywhere_up_to_the_root(tmp_path):
 
 def test_invalid_pyproject_met_during_discovery_is_an_error(tmp_path):
     write(tmp_path / "pyproject.toml", "[tool.claimcheck\n")
-    with pytest.raises(ConfigError, match=r"^pyproject.toml: invalid TOML: "):
+    with pytest.raises(ConfigError, match=r"^pyproject.toml:1: invalid TOML: "):
         find_config(tmp_path)
 
 
@@ -309,26 +309,26 @@ def test_command_line_exclude_replaces_the_files(tmp_path):
 
 def test_invalid_toml_names_the_line(tmp_path):
     message = load_error(tmp_path, 'packs = ["core"]\nfail-on = = "minor"\n')
-    assert message == "claimcheck.toml: invalid TOML: Invalid value (at line 2, column 11)"
+    assert message == "claimcheck.toml:2: invalid TOML: Invalid value (at column 11)"
 
 
 def test_unknown_key_suggests_the_near_one(tmp_path):
     assert load_error(tmp_path, 'fail_on = "minor"\n') == \
-        "claimcheck.toml: fail_on: unknown key (did you mean 'fail-on'?)"
+        "claimcheck.toml:1: fail_on: unknown key (did you mean 'fail-on'?)"
     assert load_error(tmp_path, 'serverity = {}\n') == \
-        "claimcheck.toml: serverity: unknown key (did you mean 'severity'?)"
+        "claimcheck.toml:1: serverity: unknown key (did you mean 'severity'?)"
 
 
 def test_unknown_key_without_a_near_one_lists_the_keys(tmp_path):
     assert load_error(tmp_path, "colour = 1\n") == (
-        "claimcheck.toml: colour: unknown key (known keys: packs, rules, select, ignore, severity, "
+        "claimcheck.toml:1: colour: unknown key (known keys: packs, rules, select, ignore, severity, "
         "fail-on, min-severity, exclude, respect-gitignore, html-mode, encoding, encoding-errors, "
         "text-field, id-field, overrides)")
 
 
 def test_bad_enumerated_value_in_pyproject(tmp_path):
     message = load_error(tmp_path, '[tool.claimcheck]\nfail-on = "mayor"\n', "pyproject.toml")
-    assert message == ("pyproject.toml: [tool.claimcheck] fail-on: "
+    assert message == ("pyproject.toml:2: [tool.claimcheck] fail-on: "
                        "'mayor' is not one of critical, major, minor, info, never")
 
 
@@ -355,33 +355,33 @@ def test_bad_enumerated_value_in_pyproject(tmp_path):
     ("overrides = [1]\n", "overrides: must be an array of tables ([[overrides]]), but item 1 is an integer"),
 ])
 def test_wrong_types_and_values(tmp_path, text, message):
-    assert load_error(tmp_path, text) == f"claimcheck.toml: {message}"
+    assert load_error(tmp_path, text) == f"claimcheck.toml:1: {message}"
 
 
 @pytest.mark.parametrize("body, message", [
-    ('fail-on = "minor"\n', "overrides[0]: missing required key 'files' (globs of the files it applies to)"),
-    ("files = []\n", "overrides[0].files: must list at least one glob"),
-    ('files = "drugs/**"\n', "overrides[0].files: must be an array of strings, not a string"),
-    ('files = ["a"]\npacks = ["core"]\n', "overrides[0].packs: cannot be set per file (an override may set "
+    ('fail-on = "minor"\n', "1: overrides[0]: missing required key 'files' (globs of the files it applies to)"),
+    ("files = []\n", "2: overrides[0].files: must list at least one glob"),
+    ('files = "drugs/**"\n', "2: overrides[0].files: must be an array of strings, not a string"),
+    ('files = ["a"]\npacks = ["core"]\n', "3: overrides[0].packs: cannot be set per file (an override may set "
                                          "files, select, ignore, severity, fail-on, min-severity)"),
-    ('files = ["a"]\nfile = ["b"]\n', "overrides[0].file: unknown key (did you mean 'files'?)"),
+    ('files = ["a"]\nfile = ["b"]\n', "3: overrides[0].file: unknown key (did you mean 'files'?)"),
     ('files = ["a"]\nseverity = { dosing = "high" }\n',
-     "overrides[0].severity.dosing: 'high' is not one of critical, major, minor, info, off"),
+     "3: overrides[0].severity.dosing: 'high' is not one of critical, major, minor, info, off"),
 ])
 def test_override_errors(tmp_path, body, message):
-    assert load_error(tmp_path, "[[overrides]]\n" + body) == f"claimcheck.toml: {message}"
+    assert load_error(tmp_path, "[[overrides]]\n" + body) == f"claimcheck.toml:{message}"
 
 
 def test_override_error_in_pyproject_names_the_table(tmp_path):
     text = '[tool.claimcheck]\n[[tool.claimcheck.overrides]]\nfiles = ["a"]\nfail-on = "worst"\n'
     assert load_error(tmp_path, text, "pyproject.toml") == (
-        "pyproject.toml: [tool.claimcheck] overrides[0].fail-on: "
+        "pyproject.toml:4: [tool.claimcheck] overrides[0].fail-on: "
         "'worst' is not one of critical, major, minor, info, never")
 
 
 def test_pyproject_with_a_non_table_tool_claimcheck(tmp_path):
     assert load_error(tmp_path, '[tool]\nclaimcheck = "on"\n', "pyproject.toml") == \
-        "pyproject.toml: tool.claimcheck: must be a table, not a string"
+        "pyproject.toml:2: tool.claimcheck: must be a table, not a string"
 
 
 def test_explicit_pyproject_without_the_table_or_a_missing_file(tmp_path):
@@ -391,12 +391,12 @@ def test_explicit_pyproject_without_the_table_or_a_missing_file(tmp_path):
 
 def test_paths_in_messages_are_relative_to_the_working_directory(tmp_path, monkeypatch):
     path = write(tmp_path / "site" / "content" / "claimcheck.toml", "fail_on = 1\n")
-    assert error_of(path).startswith("site/content/claimcheck.toml: fail_on: ")
+    assert error_of(path).startswith("site/content/claimcheck.toml:1: fail_on: ")
     monkeypatch.chdir(tmp_path / "site" / "content")
-    assert error_of(path).startswith("claimcheck.toml: fail_on: ")
+    assert error_of(path).startswith("claimcheck.toml:1: fail_on: ")
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
-    assert error_of(path).startswith(f"{path}: fail_on: ")  # outside: as given
+    assert error_of(path).startswith(f"{path}:1: fail_on: ")  # outside: as given
 
 
 # --- check_names ------------------------------------------------------------------------
@@ -418,25 +418,25 @@ def test_known_names_pass(tmp_path):
 
 def test_unknown_rule_in_select_with_suggestion(tmp_path):
     assert checked(tmp_path, 'select = ["ISO-PERMANET-CURE"]\n') == (
-        "claimcheck.toml: select: unknown rule id or category: "
+        "claimcheck.toml:1: select: unknown rule id or category: "
         "'ISO-PERMANET-CURE' (did you mean 'ISO-PERMANENT-CURE'?)")
 
 
 def test_unknown_names_are_listed_together_and_case_is_forgiven_in_suggestions(tmp_path):
     assert checked(tmp_path, 'ignore = ["iso-permanent-cure", "zzz"]\n') == (
-        "claimcheck.toml: ignore: unknown rule ids or categories: "
+        "claimcheck.toml:1: ignore: unknown rule ids or categories: "
         "'iso-permanent-cure' (did you mean 'ISO-PERMANENT-CURE'?), 'zzz'")
 
 
 def test_unknown_category_in_an_override_severity(tmp_path):
     text = '[[overrides]]\nfiles = ["a"]\nseverity = { dossing = "minor" }\n'
     assert checked(tmp_path, text) == (
-        "claimcheck.toml: overrides[0].severity: unknown rule id or category: 'dossing' (did you mean 'dosing'?)")
+        "claimcheck.toml:3: overrides[0].severity: unknown rule id or category: 'dossing' (did you mean 'dosing'?)")
 
 
 def test_unknown_pack(tmp_path):
     assert checked(tmp_path, 'packs = ["core", "isotretinion"]\n') == (
-        "claimcheck.toml: packs: unknown pack: 'isotretinion' (did you mean 'isotretinoin'?); "
+        "claimcheck.toml:1: packs: unknown pack: 'isotretinion' (did you mean 'isotretinoin'?); "
         "the packs are: core, finasteride, glp1, isotretinoin")
 
 
