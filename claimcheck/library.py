@@ -33,7 +33,8 @@ def lint_text(text: str, filename: str = "<text>", *, config: str | os.PathLike 
         return FileResult.of(filename, [])
     session = _session(config, isolated, settings)
     item = Input(filename, None)
-    results = list(session.results(item, io.BytesIO(text.encode("utf-8"))))
+    # a lone surrogate (text decoded with surrogateescape) cannot be UTF-8: one "?" keeps columns
+    results = list(session.results(item, io.BytesIO(text.encode("utf-8", "replace"))))
     return results[0]
 
 
