@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from ..findings import CATEGORIES, SEVERITY_NAMES
+from ..report.terminal import printable
 
 GRADES = ("A", "B", "C", "D", "F")
 CRITICAL_RANK = 4
@@ -257,16 +258,10 @@ def _page_findings(db: sqlite3.Connection, document_id: str, top: int) -> list[F
 
 # --- text ---------------------------------------------------------------------------------
 
-# Page content is hostile even on a terminal: control characters (escape sequences) and
-# bidirectional overrides are shown as \uXXXX instead of being sent to it.
-_UNSAFE = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F),
-           *range(0x2066, 0x206A)]
-_VISIBLE = {c: f"\\u{c:04x}" for c in _UNSAFE}
-
-
 def clean(value: object, width: int | None = None) -> str:
-    """A value from the store as one line of terminal-safe text, cut to ``width``."""
-    text = "" if value is None else str(value).translate(_VISIBLE)
+    """A value from the store as one line of terminal-safe text, cut to ``width``: page content
+    is hostile, so its control characters and bidi overrides are shown as \\uXXXX."""
+    text = printable(value)
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return text

@@ -24,11 +24,13 @@ from typing import TextIO
 from ..findings import FileResult, Finding
 from .common import (Source, annotation_message, file_position, in_record, level, repo_path, shown, source_of,
                      unused, unused_message)
+from .terminal import printable
 
 
 def escape_data(text: str) -> str:
-    """A command's message: '%', CR and LF escaped, as the runner unescapes them."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: '%', CR and LF escaped, as the runner unescapes them; other
+    controls and bidi overrides shown as \\uXXXX, so a page cannot colour or hide log text."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -8,33 +8,44 @@ from typing import TextIO
 import click
 
 from ..findings import SEVERITY_NAMES, FileResult, Finding
+from .terminal import display_width, printable
 
 SEVERITY_COLOURS = {"critical": "magenta", "major": "red", "minor": "yellow", "info": "cyan"}
-EXCERPT_WIDTH = 100
+EXCERPT_WIDTH = 100  # cells of an excerpt in a file or pipe, and at most on a terminal
+MIN_EXCERPT_WIDTH = 20
+INDENT = "    "
 
 
-def render(results: list[FileResult], out: TextIO, color: bool = False, show_suppressed: bool = False,
-           warn_unused: bool = False, baseline: dict | None = None, **_: object) -> None:
+def render(results: list[FileResult], out: TextIO, color: bool = False, width: int | None = None,
+           show_suppressed: bool = False, warn_unused: bool = False, baseline: dict | None = None,
+           **_: object) -> None:
+    """Write the report. ``width`` is the columns of the terminal ``out`` shows on (None when
+    it is a file or pipe), so that excerpts never wrap and their markers stay under the span.
+    Text from documents (and, uniformly, everything else that is not ours) is ``printable``."""
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
+    excerpt_cells = excerpt_width(width)
     for result in results:
+        path = printable(result.path)
         if result.error:
-            out.write(f"{style(result.path, bold=True)}: {style('error', fg='red', bold=True)}: {result.error}\n")
+            out.write(f"{style(path, bold=True)}: {style('error', fg='red', bold=True)}: "
+                      f"{printable(result.error)}\n")
             continue
         if result.skipped:
-            out.write(f"{style(result.path, bold=True)}: {style('skipped', dim=True)}: {result.skipped}\n")
+            out.write(f"{style(path, bold=True)}: {style('skipped', dim=True)}: {printable(result.skipped)}\n")
             continue
         shown = list(result.findings) + (list(result.suppressed) if show_suppressed else [])
         for f in sorted(shown, key=lambda f: f.sort_key()):
-            _finding(f, result.path, out, style)
+            _finding(f, path, out, style, excerpt_cells)
         for u in result.unused:
             if warn_unused or u.reason != "suppresses nothing":
-                where = f"{result.path}:{u.directive.line}:{u.directive.column}:"
+                where = f"{path}:{u.directive.line}:{u.directive.column}:"
                 out.write(f"{style(where, bold=True)} {style('warning', fg='yellow', bold=True)} "
-                          f"{style('unused-suppression', dim=True)} {u.directive.text}: {u.reason}\n")
+                          f"{style('unused-suppression', dim=True)} {printable(u.directive.text)}: "
+                          f"{printable(u.reason)}\n")
         if result.findings:
-            out.write(style(f"{result.path}: score {result.score} ({result.grade}), "
+            out.write(style(f"{path}: score {result.score} ({result.grade}), "
                             f"{_count(len(result.findings), 'finding')}\n\n", dim=True))
     out.write(_summary(results) + "\n")
     if baseline is not None:
@@ -43,50 +54,105 @@ def render(results: list[FileResult], out: TextIO, color: bool = False, show_sup
                   f"{sum(e['count'] for e in fixed)} fixed since it was written.\n")
         for e in fixed:
             times = f" ({e['count']} times)" if e["count"] > 1 else ""
-            out.write(f"    fixed: {e['path']}:{e['line']}: {e['rule']} \"{e['text']}\"{times}\n")
+            out.write(f"    fixed: {printable(e['path'])}:{e['line']}: {printable(e['rule'])} "
+                      f"\"{printable(e['text'])}\"{times}\n")
+
+
+def excerpt_width(columns: int | None) -> int:
+    """Cells an excerpt may take: what the terminal leaves beside the indent, within
+    [MIN_EXCERPT_WIDTH, EXCERPT_WIDTH]; EXCERPT_WIDTH when not writing to a terminal."""
+    if columns is None:
+        return EXCERPT_WIDTH
+    return max(MIN_EXCERPT_WIDTH, min(EXCERPT_WIDTH, columns - len(INDENT)))
 
 
 def _where(f: Finding, path: str) -> str:
     if f.position.line is None:
-        return f"{path}: (no position: {f.position.unlocated})"
+        return f"{path}: (no position: {printable(f.position.unlocated)})"
     return f"{path}:{f.position.line}:{f.position.column}:"
 
 
-def _finding(f: Finding, path: str, out: TextIO, style) -> None:
+def _finding(f: Finding, path: str, out: TextIO, style, width: int) -> None:
     sev = str(f.severity)
     label = style(sev, fg=SEVERITY_COLOURS[sev], bold=True)
     if f.suppression is not None:
-        reason = f": {f.suppression.reason}" if f.suppression.reason else ""
+        reason = f": {printable(f.suppression.reason)}" if f.suppression.reason else ""
         label = style(f"suppressed ({sev}{reason}, line {f.suppression.line})", dim=True)
-    out.write(f"{style(_where(f, path), bold=True)} {label} {style(f.rule, dim=True)} {f.message}\n")
-    excerpt, mark_at, mark_len = _excerpt(f)
-    out.write(f"    {excerpt}\n")
-    out.write(f"    {' ' * mark_at}{style('^' * max(1, mark_len), fg=SEVERITY_COLOURS[sev])}\n")
+    out.write(f"{style(_where(f, path), bold=True)} {label} {style(printable(f.rule), dim=True)} "
+              f"{printable(f.message)}\n")
+    excerpt, mark_at, mark_len = _excerpt(f, width)
+    out.write(f"{INDENT}{excerpt}\n")
+    out.write(f"{INDENT}{' ' * mark_at}{style('^' * max(1, mark_len), fg=SEVERITY_COLOURS[sev])}\n")
     if f.suggestion:
         s = f.suggestion
         if s.replacement:
-            out.write(f"    {style('suggestion:', fg='green')} replace with \"{s.replacement}\"\n")
+            out.write(f"{INDENT}{style('suggestion:', fg='green')} replace with \"{printable(s.replacement)}\"\n")
         if s.insert:
-            out.write(f"    {style('suggestion:', fg='green')} add \"{s.insert}\"\n")
+            out.write(f"{INDENT}{style('suggestion:', fg='green')} add \"{printable(s.insert)}\"\n")
         if s.advice:
-            out.write(f"    {style('advice:', fg='green')} {s.advice}\n")
+            out.write(f"{INDENT}{style('advice:', fg='green')} {printable(s.advice)}\n")
     for c in f.context:
-        out.write(f"    {style('context:', fg='blue')} {c.type} (\"{c.cue}\") lowered it from {c.from_severity}\n")
+        out.write(f"{INDENT}{style('context:', fg='blue')} {c.type} (\"{printable(c.cue)}\") "
+                  f"lowered it from {c.from_severity}\n")
 
 
-def _excerpt(f: Finding) -> tuple[str, int, int]:
-    """The sentence (shortened around the span if long) and where the marker goes."""
+_Unit = tuple[str, int]  # what a terminal shows for one character (and its combining marks), and its cells
+
+
+def _units(text: str) -> list[_Unit]:
+    """``text`` as printed: each character made printable, with its width. Zero-width
+    characters stay with the one before them, so a cut never strands a combining mark."""
+    units: list[_Unit] = []
+    for char in text:
+        shown = printable(char)
+        cells = display_width(shown)
+        if cells == 0 and units:
+            units[-1] = (units[-1][0] + shown, units[-1][1])
+        else:
+            units.append((shown, cells))
+    return units
+
+
+def _head(units: list[_Unit], cells: int) -> list[_Unit]:
+    """The longest start of ``units`` that fits in ``cells``."""
+    kept, used = [], 0
+    for unit in units:
+        if used + unit[1] > cells:
+            break
+        kept.append(unit)
+        used += unit[1]
+    return kept
+
+
+def _tail(units: list[_Unit], cells: int) -> list[_Unit]:
+    """The longest end of ``units`` that fits in ``cells``."""
+    return _head(units[::-1], cells)[::-1]
+
+
+def _cells(units: list[_Unit]) -> int:
+    return sum(u[1] for u in units)
+
+
+def _excerpt(f: Finding, width: int = EXCERPT_WIDTH) -> tuple[str, int, int]:
+    """The sentence made printable, cut around the span to ``width`` cells with "…" where text
+    was left out, and the cell where the marker starts and how many cells it covers. A span too
+    long to leave room for context is cut too; the marker covers what is shown of it."""
     sentence = f.sentence.replace("\n", " ").replace("\t", " ")
     start, end = f.sentence_span
-    if len(sentence) <= EXCERPT_WIDTH:
-        return sentence, start, end - start
-    span_len = min(end - start, EXCERPT_WIDTH - 10)
-    lo = max(0, start - (EXCERPT_WIDTH - span_len) // 2)
-    hi = min(len(sentence), lo + EXCERPT_WIDTH)
-    lo = max(0, hi - EXCERPT_WIDTH)
-    prefix = "…" if lo > 0 else ""
-    suffix = "…" if hi < len(sentence) else ""
-    return prefix + sentence[lo:hi] + suffix, start - lo + len(prefix), span_len
+    before, span, after = _units(sentence[:start]), _units(sentence[start:end]), _units(sentence[end:])
+    if _cells(before) + _cells(span) + _cells(after) > width:
+        shown = _head(span, width - 10)
+        if len(shown) < len(span):  # what follows a cut span is not shown either
+            span, after = shown, [("…", 1)]
+        room = width - _cells(span) - 2  # the prefix and suffix "…" may both be needed
+        left = _tail(before, room // 2)
+        right = _head(after, room - _cells(left))
+        left = _tail(before, room - _cells(right))
+        prefix = "…" if len(left) < len(before) else ""
+        suffix = "…" if len(right) < len(after) else ""
+        before, after = [(prefix, len(prefix)), *left], [*right, (suffix, len(suffix))]
+    text = "".join(u[0] for u in (*before, *span, *after))
+    return text, _cells(before), _cells(span)
 
 
 def _count(n: int, word: str) -> str:
