@@ -54,7 +54,8 @@ class Baseline:
                 self.entries[ident] = Entry(ident, f.rule, normalised_path(path), f.text, f.position.line)
 
     def write(self, path: Path) -> None:
-        """Write atomically: a temporary file in the same directory, then a rename."""
+        """Write as every output is (``claimcheck.atomic``): a regular file is replaced
+        atomically, a FIFO or character device written through; OSError when refused."""
         data = {
             "format": FORMAT,
             "claimcheck": __version__,

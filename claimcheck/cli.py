@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .api import build_linter
-from .atomic import write_text_atomically
+from .atomic import refused, write_text_atomically
 from .baseline import Baseline, BaselineError
 from .config import ConfigError, describe
 from .documents.encoding import ERROR_MODES, check_encoding
@@ -19,6 +19,7 @@ from .engine import Linter
 from .findings import SEVERITY_NAMES, FileResult
 from .gitdiff import DiffError, changed_since
 from .report import FORMATS
+from .report.terminal import terminal_columns
 from .rulebook import RulebookError
 from .session import LintSession, UsageError
 
@@ -101,7 +102,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmts", type=click.Choice(sorted(FORMATS)), multiple=True,
               help="Report format (repeatable: several reports in one run, see --output).  [default: text]")
-@click.option("--output", "outputs", type=click.Path(dir_okay=False, allow_dash=True), multiple=True,
+@click.option("--output", "outputs", type=click.Path(allow_dash=True), multiple=True,
               help="Write a --format's report to this file (repeatable; the last --output goes with the "
                    "last --format, and so on backwards; '-' or no --output is standard output).")
 @click.option("--fail-on", type=click.Choice([*SEVERITY_NAMES, "never"]),
@@ -121,7 +122,7 @@ def main() -> None:
 @discovery_options
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings recorded in this baseline file.")
-@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--write-baseline", type=click.Path(path_type=Path),
               help="Record today's findings in this file (and exit 0 unless an input could not be checked).")
 @click.option("--show-baseline-stats", is_flag=True,
               help="With --baseline: say how many findings it hid, and list those fixed since.")
@@ -145,6 +146,10 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
     configuration, rulebook or input error.
     """
     reports = _reports(fmts, outputs)
+    for dest in [d for _, d in reports if d is not None] + ([write_baseline] if write_baseline else []):
+        problem = refused(dest)
+        if problem is not None:  # before the work, not after it
+            _fail(f"cannot write {dest}: {problem.strerror}")
     if show_baseline_stats and baseline_file is None:
         _fail("--show-baseline-stats needs --baseline FILE")
     session = _session(paths, stdin_filename, no_default_rules, config_file, isolated, {
@@ -172,14 +177,21 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
     stats = _baseline_stats(session.baseline) if show_baseline_stats else None
     for fmt, dest in reports:
         options = dict(show_suppressed=show_suppressed, warn_unused=warn_unused_suppressions, baseline=stats)
-        if dest is None:
-            FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), **options)
+        if dest is None:  # the terminal's width, so excerpts do not wrap; files keep the fixed default
+            FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), width=terminal_columns(sys.stdout),
+                                **options)
         else:
             buffer = io.StringIO()
             FORMATS[fmt].render(results, buffer, color=False, **options)
-            write_text_atomically(Path(dest), buffer.getvalue())
+            try:
+                write_text_atomically(Path(dest), buffer.getvalue())
+            except OSError as exc:
+                _fail(f"cannot write {dest}: {exc.strerror or exc}")
     if session.recording is not None:
-        session.recording.write(write_baseline)
+        try:
+            session.recording.write(write_baseline)
+        except OSError as exc:
+            _fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
         click.echo(f"claimcheck: wrote {sum(e.count for e in session.recording.entries.values())} findings "
                    f"to the baseline {write_baseline}", err=True)
     if any(r.error for r in results):
@@ -306,7 +318,9 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
     try:
         for item in session.inputs(list(paths), stdin_filename):
             data = sys.stdin.buffer.read() if item.path is None else None
-            fix = fix_input(session, item, unsafe, data)
+            fix = fix_input(session, item, unsafe, data, writing=not show_diff and item.path is not None)
+            if fix is None:
+                continue  # its configuration's problem is already reported
             if not fix.result.error:
                 try:
                     if show_diff:

@@ -33,7 +33,7 @@ from .atomic import write_bytes_atomically
 from .config import ConfigError, Settings
 from .documents import Decoding, Document, DocumentError, LineIndex, format_of, open_input
 from .documents.compressed import GZIP_MAGIC
-from .documents.encoding import check_encoding, decode, detect_bom, known_encoding
+from .documents.encoding import UndecodableError, check_encoding, decode, detect_bom, known_encoding
 from .documents.html import decode_html, html_document, page_charset
 from .documents.markdown import markdown_document, parse_markdown
 from .documents.text import text_document
@@ -45,6 +45,7 @@ from .session import NEVER, LintSession
 FIXABLE = ("text", "markdown", "html")
 MAX_PASSES = 5  # a pass only repeats when the one before it changed something
 FIXED, DROPPED, SKIPPED = "fixed", "dropped", "skipped"
+READ_ONLY = "read-only file (no write permission); not fixed"
 SHOWN_CHARS = 60
 
 Reader = Callable[[str], Document]
@@ -553,12 +554,22 @@ class FileFix:
         self.outcomes, self.after, self.data = [], self.before, None
 
 
-def fix_input(session: LintSession, item: Input, unsafe: bool = False, stdin: bytes | None = None) -> FileFix:
+def fix_input(session: LintSession, item: Input, unsafe: bool = False, stdin: bytes | None = None,
+              *, writing: bool = False) -> FileFix | None:
     """Fix one input with its configuration (select, ignore, severity, encoding, html-mode as
     for ``lint``). Nothing is written: see ``save``. A problem with the input is the result's
-    error; RulebookError and UsageError propagate as they do from LintSession."""
+    error; a configuration problem is that of the first input it governs, and None for the
+    others; RulebookError and UsageError propagate as they do from LintSession. ``writing``:
+    the fix will be saved, so a read-only file is an error before any work is done (``save``
+    checks again; a --diff leaves it False and still shows what would change)."""
     if item.error:
         return _failed(item, item.error)
+    if writing and item.path is not None:
+        try:
+            if read_only(item.path):
+                return _failed(item, READ_ONLY)
+        except OSError:
+            pass  # reading it will say what is wrong
     fmt = format_of(item.display) or "text"
     if fmt not in FIXABLE:
         return _failed(item, f"{fmt} files are not fixed (only plain text, Markdown and HTML)")
@@ -566,10 +577,13 @@ def fix_input(session: LintSession, item: Input, unsafe: bool = False, stdin: by
         config = session.config_for(item.path)
         settings = config.settings_for(item.path, session.cli)
         linter = session.linter_for(config, settings)
-    except ConfigError as exc:
-        return _failed(item, f"configuration error: {exc}")
+    except ConfigError as exc:  # reported once, under the configuration's name (see LintSession)
+        problem = session.problem_once(exc)
+        return None if problem is None else FileFix(problem.path, problem, None)
     try:
         return _fix_file(item, fmt, settings, linter, unsafe, stdin)
+    except UndecodableError as exc:  # lint's hint names --encoding-errors, which fix does not have
+        return _failed(item, f"{exc.detail}; not fixed (--encoding names the file's encoding)")
     except DocumentError as exc:
         return _failed(item, exc.reason)
 
@@ -610,15 +624,26 @@ def _read(path: Path, display: str) -> tuple[bytes, tuple[int, int]]:
         return stream.read(), (st.st_mtime_ns, st.st_size)
 
 
+def read_only(path: Path, st: os.stat_result | None = None) -> bool:
+    """No write bit for anyone, or this process may not write it. The bits decide too because
+    root may write anything (os.access says yes, and rename ignores the file's mode): a file
+    made read-only is left alone for every user alike."""
+    mode = (st or os.stat(path)).st_mode
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
+
+
 def save(fix: FileFix) -> None:
-    """Write a changed file atomically (a temporary file in its directory, fsync, rename) in
-    its own mode; nothing when nothing changed. Raises DocumentError when the file changed
-    since it was read or cannot be written."""
+    """Write a changed file as every output is written (``claimcheck.atomic``: a temporary file
+    in its directory, fsync, rename, in its own mode; the target of a symbolic link, which stays
+    a link); nothing when nothing changed. Raises DocumentError when the file is read-only,
+    changed since it was read or cannot be written."""
     if not fix.changed or fix.path is None or fix.data is None:
         return
     target = fix.path.resolve()  # a symbolic link keeps pointing at the fixed file
     try:
         st = target.stat()
+        if read_only(target, st):  # again: its mode may have changed since fix_input
+            raise DocumentError(fix.display, READ_ONLY)
         if fix.stamp is not None and (st.st_mtime_ns, st.st_size) != fix.stamp:
             raise DocumentError(fix.display, "changed while it was being fixed; not written")
         write_bytes_atomically(target, fix.data, stat.S_IMODE(st.st_mode))

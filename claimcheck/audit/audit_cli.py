@@ -23,7 +23,7 @@ EXIT_INTERRUPTED = 130
 
 @click.command()
 @click.argument("sources", nargs=-1)
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--db", type=click.Path(path_type=Path),
               help="The SQLite results store (created if missing; a rerun skips what is done).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.  [default: the number of cores]")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=CHUNK_SIZE, show_default=True,

@@ -2,9 +2,11 @@
 
 Rows are streamed from SQLite (``fetchmany``) straight into the file, so memory stays flat
 however many millions of findings the store holds. Each file is written to a temporary file in
-the target directory and renamed over the target when complete (as ``claimcheck.atomic`` does
-for whole strings), so a reader never sees half a file. All three tables are read in one
-snapshot, so documents and findings agree even while an audit is writing.
+the target directory and renamed over the target when complete, so a reader never sees half a
+file (``claimcheck.atomic.open_for_output``, as for every output: a FIFO or character device
+is written through, a symbolic link keeps pointing at its replaced target, an existing file
+keeps its mode). All three tables are read in one snapshot, so documents and findings agree
+even while an audit is writing.
 
 Values are exported as stored: CSV cells that start with ``=`` or ``+`` are not defused
 against spreadsheet formulas (the files are data, not a report).
@@ -13,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterator
+
+from ..atomic import open_for_output
 
 TABLES = ("documents", "findings", "runs")
 BATCH = 50_000
@@ -28,25 +30,6 @@ ORDER = {"documents": "id", "findings": "id", "runs": "id"}
 
 class NeedsPyarrow(Exception):
     """--parquet without pyarrow installed."""
-
-
-@contextlib.contextmanager
-def _atomic_file(path: Path, mode: str, **kw) -> Iterator[IO]:
-    """A file that replaces ``path`` only when the block completes without error."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **kw) as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _rows(db: sqlite3.Connection, table: str) -> tuple[list[str], sqlite3.Cursor]:
@@ -74,7 +57,7 @@ def write_csv(db: sqlite3.Connection, directory: Path) -> list[Path]:
         for table in TABLES:
             path = directory / f"{table}.csv"
             names, rows = _rows(db, table)
-            with _atomic_file(path, "w", encoding="utf-8", newline="") as out:
+            with open_for_output(path, "w", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out)
                 writer.writerow(names)
                 writer.writerows(rows)
@@ -124,7 +107,7 @@ def write_parquet(db: sqlite3.Connection, directory: Path) -> list[Path]:
             path = directory / f"{table}.parquet"
             schema = arrow_schema(db, table)
             _, rows = _rows(db, table)
-            with _atomic_file(path, "wb") as out:
+            with open_for_output(path, "wb") as out:
                 writer = pq.ParquetWriter(out, schema)
                 try:
                     while batch := rows.fetchmany(BATCH):

@@ -1,8 +1,8 @@
 """claimcheck report: read an audit store and summarise it, as text, JSON, HTML, CSV or Parquet.
 
-The command only reads the store. It prints the summary to standard output in every case (like
-a compiler's summary), writes the files asked for, and names each on standard error, so that
-``--format json`` output stays parseable whatever else is written.
+The command only reads the store. It writes the files asked for and names each on standard
+error, one line a file; the summary goes to standard output when no file is asked for, or when
+``--format`` is given (``--format json`` output stays parseable whatever else is written).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import write_text_atomically
+from ..atomic import RefusedOutput, write_text_atomically
 from . import export, html_report
 from .lock import writer_active
 from .store import Store, StoreError
@@ -31,11 +31,12 @@ def _fail(message: str) -> None:
 @click.command()
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path),
               help="The audit store that `claimcheck audit --db` wrote.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="The summary on standard output: plain text, or one JSON object for scripts.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+              help="The summary on standard output: plain text, or one JSON object for scripts.  "
+                   "[default: text, unless files are written]")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Length of every list: rules, domains, worst pages, findings per page, errors.")
-@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--html", "html_path", type=click.Path(path_type=Path),
               help="Also write a self-contained HTML report (charts, worst pages) to this file.")
 @click.option("--csv", "csv_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Also write documents.csv, findings.csv and runs.csv to this directory.")
@@ -60,6 +61,8 @@ def report_command(db_path: Path, fmt: str, top: int, html_path: Path | None, cs
             _write_files(store, summary, html_path, csv_dir, parquet_dir)
         except sqlite3.DatabaseError as exc:
             _fail(f"{db_path}: cannot read the audit database ({exc})")
+    if fmt is None and (html_path or csv_dir or parquet_dir):
+        return  # what was written is named; the summary only when asked for
     if fmt == "json":
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -77,8 +80,9 @@ def _write_files(store: Store, summary: Summary, html_path: Path | None, csv_dir
             continue
         try:
             written = write(target)
-        except OSError as exc:
-            _fail(f"cannot write {target}: {exc.strerror or exc}")
+        except OSError as exc:  # a refused path names the file inside a --csv/--parquet folder
+            _fail(f"cannot write {exc.filename if isinstance(exc, RefusedOutput) else target}: "
+                  f"{exc.strerror or exc}")
         for path in written:
             click.echo(f"wrote {path}", err=True)
 

@@ -187,6 +187,10 @@ class Store:
         """Open (and with ``create``, make) a store; ``readonly`` never writes to the file,
         so reports work on read-only media and never turn a stray file into a database."""
         self.path = Path(path)
+        # SQLite cannot live in a FIFO or a device, and would put PATH-journal / PATH-wal
+        # beside /dev/null: refuse before it touches anything (a link to a store is fine).
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"{self.path}: not a regular file; the audit store must be a file")
         if (readonly or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no such audit database")
         try:

@@ -7,6 +7,16 @@ from dataclasses import dataclass
 
 from .model import DocumentError
 
+
+class UndecodableError(DocumentError):
+    """Bytes that do not decode. ``detail`` says where; the reason adds what lint, audit and
+    the library can do about it (a command without those options words its own)."""
+
+    def __init__(self, path: str, detail: str):
+        self.detail = detail
+        super().__init__(path, f"{detail}; not checked (--encoding names another encoding, "
+                               "--encoding-errors replace reads it anyway)")
+
 _SNIFF_BYTES = 8192
 # Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -63,10 +73,8 @@ def decode(data: bytes, path: str, how: Decoding = Decoding(), fallback: str | N
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start:exc.start + 1].hex()
-        raise DocumentError(
-            path, f"not valid {_display(encoding)} (byte 0x{bad} on line {line}, offset {exc.start}); "
-                  "not checked (--encoding names another encoding, --encoding-errors replace reads it anyway)"
-        ) from None
+        raise UndecodableError(path, f"not valid {_display(encoding)} (byte 0x{bad} on line {line}, "
+                                     f"offset {exc.start})") from None
 
 
 def known_encoding(name: str | None) -> str | None:
