@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from test_streams import PAGE, warc  # noqa: E402
@@ -37,8 +38,12 @@ def lines(*records: object) -> bytes:
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    # dask's connect and start-up timeouts (30 s and 60 s) only guard against a hang: on a
+    # machine loaded by other work, starting two worker processes may take longer
+    with dask.config.set({"distributed.comm.timeouts.connect": "600s", "distributed.comm.timeouts.tcp": "600s",
+                          "distributed.deploy.lost-worker-timeout": "600s"}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                     timeout="600s") as cluster:
         yield cluster
 
 
