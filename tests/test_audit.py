@@ -187,8 +187,11 @@ class FedAudit:
         assert len(data) < 65536
         os.write(self.feed, data)
         self.fed = fed
+        # Ctrl-C's default action in the audit, whatever this process inherited (a job started
+        # in the background by a shell ignores SIGINT, and Python then keeps ignoring it)
         self.proc = subprocess.Popen(self.cmd, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def committed(self) -> int:
         """Wait until the audit has committed every document fed (it does so once the FIFO
