@@ -111,7 +111,7 @@ expect:
     ("document: glow.txt\nexpect:\n  - {rule: sensational-hype, text: miracle, line: 2}\n",
      "glow.expected.yaml:3: text 'miracle' does not occur on line 2"),
     ("document: glow.txt\nexpect:\n  - {rule: sensational-hype}\n",
-     "glow.expected.yaml:3: 'text' is required"),
+     "glow.expected.yaml:3: 'text' or 'span' is required"),
     ("document: glow.txt\nexpect:\n  - {rule: sensational-hype, category: sensational, text: miracle}\n",
      "glow.expected.yaml:3: give exactly one of 'rule' and 'category'"),
     ("document: glow.txt\nexpect:\n  - {rule: sensational-hype, text: miracle, severity: huge}\n",
@@ -170,3 +170,84 @@ def test_seed_labels_are_reported(cli):
     assert data["documents"] == 5 and data["skipped"] == []
     assert data["overall"]["precision"] >= 0.90
     assert data["overall"]["recall"] >= 0.80
+
+
+# --- pages judged as a whole, records of a JSONL file, offsets instead of text -----------------
+
+PAGES = [
+    {"id": "p1", "kind": "pharmacy", "lang": "en",
+     "text": "Cheap pills\n\nBuy isotretinoin online without a prescription. It is a miracle pill.\n"},
+    {"id": "p2", "kind": "news", "lang": "en",
+     "text": "A new study of acne was published on Monday. Researchers followed 300 patients.\n"},
+    {"id": "p3", "kind": "news", "lang": "es",
+     "text": "Es un milagro: compre isotretinoin online without a prescription.\n"},
+]
+
+
+def pages(tmp_path: Path, labels: dict[str, str]) -> Path:
+    """A JSONL file of the pages above (gzipped, as real dumps are) and one sidecar per label."""
+    import gzip
+    import json
+
+    (tmp_path / "data").mkdir()
+    with gzip.open(tmp_path / "data" / "pages.jsonl.gz", "wt", encoding="utf-8") as out:
+        for page in PAGES:
+            out.write(json.dumps(page) + "\n")
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for record, body in labels.items():
+        (gold / f"{record}.expected.yaml").write_text(
+            f"document: ../data/pages.jsonl.gz\nrecord: {record}\n{body}", encoding="utf-8")
+    return gold
+
+
+def offsets(record: str, words: str) -> list[int]:
+    text = next(p["text"] for p in PAGES if p["id"] == record)
+    return [text.index(words), text.index(words) + len(words)]
+
+
+def test_pages_judged_as_a_whole_per_kind(cli, tmp_path):
+    buy = offsets("p1", "Buy isotretinoin online without a prescription")
+    gold = pages(tmp_path, {
+        # right: both expected categories found, the forbidden one not
+        "p1": f"kind: pharmacy\nlang: en\nexpect_categories: [unsafe-sourcing, sensational]\n"
+              f"forbid_categories: [testimonial]\nexpect:\n  - category: unsafe-sourcing\n    span: {buy}\n"
+              f"    severity: critical\n",
+        # right: nothing to flag, nothing forbidden found
+        "p2": "kind: news\nlang: en\nexpect_categories: []\nforbid_categories: [unsupported-evidence]\nexpect: []\n",
+        # wrong: not English, so any finding at all is wrong
+        "p3": "kind: news\nlang: es\nexpect_categories: []\nforbid_categories: all\nexpect: []\n",
+    })
+    run = cli("eval", str(gold))
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert any(line.split() == ["overall", "2", "3", "0.67"] for line in lines)
+    assert any(line.split() == ["kind", "pharmacy", "1", "1", "1.00"] for line in lines)
+    assert any(line.split() == ["kind", "news", "1", "2", "0.50"] for line in lines)
+    assert any(line.split() == ["not", "English", "0", "1", "0.00"] for line in lines)
+    pages_jsonl = tmp_path / "data" / "pages.jsonl.gz"
+    assert f"  {pages_jsonl}[p3] (news, es): forbidden " in run.out
+    data = cli("eval", str(gold), "--format", "json").json()
+    assert data["pages"]["overall"] == {"right": 2, "pages": 3, "accuracy": 0.6667}
+    assert [p["document"] for p in data["pages_wrong"]] == [f"{pages_jsonl}[p3]"]
+    # the span label matched at its offsets; the second sourcing finding and the hype are of
+    # categories expected on the page but match no span label: unlabelled, neither right nor
+    # wrong; the missing warnings are of a category the page does not expect: false alarms, as
+    # is every finding on the page in Spanish
+    assert (data["overall"]["tp"], data["overall"]["fp"], data["unlabelled"]) == (1, 2 + 3, 2)  # p3: 3
+    assert data["major_plus"]["tp"] == 1
+    failed = cli("eval", str(gold), "--min-page-accuracy", "0.8")
+    assert failed.code == 1 and "page accuracy (overall) 0.67 < 0.80" in failed.err
+
+
+def test_bad_page_labels_name_their_line(cli, tmp_path):
+    gold = pages(tmp_path, {
+        "p1": "expect_categories: [overclaims]\nexpect:\n  - category: overclaim\n    span: [5, 999]\n",
+        "p9": "expect: []\n",
+    })
+    run = cli("eval", str(gold))
+    assert run.code == 2
+    sidecar = gold / "p1.expected.yaml"
+    assert f"{sidecar}:3: unknown category 'overclaims'" in run.err
+    assert f"{sidecar}:6: 'span' must be [start, end]" in run.err
+    assert f"{gold / 'p9.expected.yaml'}:2: no record 'p9' in" in run.err

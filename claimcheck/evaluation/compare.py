@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Finding
-from .gold import CleanText, Expectation, Gold, Span
+from ..findings import Finding, Severity
+from .gold import ALL, CleanText, Expectation, Gold, Span
 
 # How close a finding is to an expectation; lower is closer, None is no match.
 SPAN_OVERLAPS, IN_SENTENCE, ANYWHERE = 0, 1, 2
@@ -39,14 +39,33 @@ class Counts:
                 "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
 
 
+@dataclass(frozen=True)
+class PageVerdict:
+    """A page judged as a whole: right when every expected category was found on it and no
+    forbidden one was."""
+
+    missing: frozenset[str]  # expected categories with no finding
+    forbidden: frozenset[str]  # forbidden categories with findings
+
+    @property
+    def right(self) -> bool:
+        return not self.missing and not self.forbidden
+
+
 @dataclass
 class Outcome:
-    """One article: which findings met which expectations, what was missed, what was extra."""
+    """One article: which findings met which expectations, what was missed, what was extra.
+
+    On a page judged as a whole, span labels are its clear instances, not all of them: a
+    finding of a category expected there that matches no label and no clean text is
+    ``unlabelled`` (neither right nor wrong), not a false alarm."""
 
     gold: Gold
     matched: list[tuple[Expectation, Finding]] = field(default_factory=list)
     misses: list[Expectation] = field(default_factory=list)
     false_alarms: list[tuple[Finding, CleanText | None]] = field(default_factory=list)
+    unlabelled: list[Finding] = field(default_factory=list)
+    page: PageVerdict | None = None
 
 
 @dataclass
@@ -56,6 +75,22 @@ class Evaluation:
     overall: Counts = field(default_factory=Counts)
     by_category: dict[str, Counts] = field(default_factory=dict)
     by_rule: dict[str, Counts] = field(default_factory=dict)
+    major_plus: Counts = field(default_factory=Counts)  # findings graded major or critical
+
+    @property
+    def pages(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.page is not None]
+
+    def page_accuracy(self) -> dict[str, tuple[int, int]]:
+        """(right, pages) overall and per kind of page; pages not in English also apart."""
+        groups: dict[str, list[bool]] = {"overall": []}
+        for o in self.pages:
+            right = o.page.right
+            groups["overall"].append(right)
+            groups.setdefault(f"kind {o.gold.kind or '-'}", []).append(right)
+            if o.gold.lang and o.gold.lang != "en":
+                groups.setdefault("not English", []).append(right)
+        return {name: (sum(v), len(v)) for name, v in groups.items() if v}
 
     @property
     def severity_checked(self) -> list[tuple[Expectation, Finding]]:
@@ -109,13 +144,26 @@ def compare(gold: Gold, findings: list[Finding]) -> Outcome:
         used_f.add(j)
         outcome.matched.append((gold.expectations[i], findings[j]))
     outcome.misses = [e for i, e in enumerate(gold.expectations) if i not in used_e]
+    expected = gold.expect_categories or frozenset()
     for j, f in enumerate(findings):
         if j not in used_f:
             here = (f.position.start, f.position.end)
             clean = None if f.position.start is None else next(
                 (c for c in gold.clean if any(_overlaps(here, s) for s in c.spans)), None)
-            outcome.false_alarms.append((f, clean))
+            if clean is None and f.category in expected:
+                outcome.unlabelled.append(f)
+            else:
+                outcome.false_alarms.append((f, clean))
+    outcome.page = page_verdict(gold, findings)
     return outcome
+
+
+def page_verdict(gold: Gold, findings: list[Finding]) -> PageVerdict | None:
+    if not gold.judged_as_page:
+        return None
+    found = {f.category for f in findings}
+    forbid = found if gold.forbid_categories == ALL else (gold.forbid_categories or frozenset())
+    return PageVerdict(frozenset((gold.expect_categories or frozenset()) - found), frozenset(found & forbid))
 
 
 def tally(outcomes: list[Outcome], skipped: list[Gold]) -> Evaluation:
@@ -129,8 +177,10 @@ def tally(outcomes: list[Outcome], skipped: list[Gold]) -> Evaluation:
     for o in outcomes:
         for e, f in o.matched:
             add(f.category, f.rule, "tp")
+            ev.major_plus.tp += f.severity >= Severity.MAJOR
         for f, _ in o.false_alarms:
             add(f.category, f.rule, "fp")
+            ev.major_plus.fp += f.severity >= Severity.MAJOR
         for e in o.misses:
             add(e.category, e.key, "fn")
     return ev

@@ -18,18 +18,16 @@ def _row(name: str, c: Counts) -> str:
 
 def _line_col(gold: Gold, offset: int, index: dict[str, LineIndex]) -> tuple[int, int]:
     """Line and column of a source offset, one LineIndex per document."""
-    path = str(gold.document_path)
-    if path not in index:
-        index[path] = LineIndex(gold.document.source)
-    return index[path].line_col(offset)
+    if gold.name not in index:
+        index[gold.name] = LineIndex(gold.document.source)
+    return index[gold.name].line_col(offset)
 
 
 def _where(gold: Gold, offset: int | None, index: dict[str, LineIndex]) -> str:
-    path = str(gold.document_path)
     if offset is None:
-        return f"{path} ({gold.sidecar})"
+        return f"{gold.name} ({gold.sidecar})"
     line, col = _line_col(gold, offset, index)
-    return f"{path}:{line}:{col}"
+    return f"{gold.name}:{line}:{col}"
 
 
 def _expected(e: Expectation) -> str:
@@ -61,8 +59,27 @@ def render_text(ev: Evaluation, out: TextIO) -> None:
     if checked:
         out.write(f"\nseverity: {len(checked) - len(differs)} of {len(checked)} matched findings "
                   f"carry the expected grade\n")
+    mp = ev.major_plus
+    out.write(f"major and critical findings: precision {mp.precision:.2f} ({mp.tp} of {mp.tp + mp.fp})\n")
+    unlabelled = sum(len(o.unlabelled) for o in ev.outcomes)
+    if unlabelled:
+        out.write(f"{unlabelled} findings of categories expected on their page matched no span label "
+                  f"(not counted above)\n")
+    pages = ev.page_accuracy()
+    if pages:
+        out.write(f"\n{'pages (all expected categories found, none forbidden)':<56} {'right':>6} {'pages':>6} "
+                  f"{'accuracy':>9}\n")
+        for name, (right, n) in pages.items():
+            out.write(f"{name:<56} {right:>6} {n:>6} {right / n:>9.2f}\n")
 
     index: dict[str, LineIndex] = {}
+    wrong = [o for o in ev.pages if not o.page.right]
+    if wrong:
+        out.write(f"\npages wrong ({len(wrong)}):\n")
+        for o in wrong:
+            parts = ([f"missing {', '.join(sorted(o.page.missing))}"] if o.page.missing else []) + \
+                    ([f"forbidden {', '.join(sorted(o.page.forbidden))}"] if o.page.forbidden else [])
+            out.write(f"  {o.gold.name} ({o.gold.kind or '-'}, {o.gold.lang or '-'}): {'; '.join(parts)}\n")
     misses = [(o.gold, e) for o in ev.outcomes for e in o.misses]
     alarms = [(o.gold, f, c) for o in ev.outcomes for f, c in o.false_alarms]
     if misses:
@@ -87,14 +104,14 @@ def render_json(ev: Evaluation, out: TextIO) -> None:
     index: dict[str, LineIndex] = {}
 
     def expectation(gold: Gold, e: Expectation) -> dict:
-        data = {"document": str(gold.document_path), "rule": e.rule, "category": e.category,
+        data = {"document": gold.name, "rule": e.rule, "category": e.category,
                 "severity": str(e.severity) if e.severity else None, "text": e.text}
         if e.spans:
             data["line"], data["column"] = _line_col(gold, e.spans[0][0], index)
         return data
 
     def finding(gold: Gold, f: Finding) -> dict:
-        return {"document": str(gold.document_path), "rule": f.rule, "category": f.category,
+        return {"document": gold.name, "rule": f.rule, "category": f.category,
                 "severity": str(f.severity), "text": f.text, "line": f.position.line,
                 "column": f.position.column}
 
@@ -104,6 +121,13 @@ def render_json(ev: Evaluation, out: TextIO) -> None:
         "categories": {c: ev.by_category[c].to_dict() for c in category_order(ev)},
         "rules": {r: ev.by_rule[r].to_dict() for r in sorted(ev.by_rule)},
         "severity": {"checked": len(ev.severity_checked), "differs": len(ev.severity_differs)},
+        "major_plus": ev.major_plus.to_dict(),
+        "unlabelled": sum(len(o.unlabelled) for o in ev.outcomes),
+        "pages": {name: {"right": right, "pages": n, "accuracy": round(right / n, 4)}
+                  for name, (right, n) in ev.page_accuracy().items()},
+        "pages_wrong": [{"document": o.gold.name, "kind": o.gold.kind, "lang": o.gold.lang,
+                         "missing": sorted(o.page.missing), "forbidden": sorted(o.page.forbidden)}
+                        for o in ev.pages if not o.page.right],
         "misses": [expectation(o.gold, e) for o in ev.outcomes for e in o.misses],
         "false_alarms": [dict(finding(o.gold, f), clean=c.why if c else None)
                          for o in ev.outcomes for f, c in o.false_alarms],
