@@ -353,9 +353,11 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
 @click.option("--min-f1", type=click.FloatRange(0, 1), help="Exit 1 when the overall F1 is below this.")
 @click.option("--min-category-f1", type=click.FloatRange(0, 1),
               help="Exit 1 when any category's F1 is below this.")
+@click.option("--min-page-accuracy", type=click.FloatRange(0, 1),
+              help="Exit 1 when the share of pages judged right (overall, or of any kind) is below this.")
 @rules_option
 @no_default_option
-def eval_command(paths, fmt, min_f1, min_category_f1, rules, no_default_rules):
+def eval_command(paths, fmt, min_f1, min_category_f1, min_page_accuracy, rules, no_default_rules):
     """Compare findings with the expected ones in sidecars (NAME.expected.yaml, see
     docs/eval.md) under PATHS: precision, recall and F1 per category, per rule and overall,
     then every miss and false alarm. Exit 1 when a --min-* threshold is not met."""
@@ -376,6 +378,9 @@ def eval_command(paths, fmt, min_f1, min_category_f1, rules, no_default_rules):
     if min_category_f1 is not None:
         below += [f"{name} F1 {c.f1:.2f} < {min_category_f1:.2f}"
                   for name, c in ev.by_category.items() if c.f1 < min_category_f1]
+    if min_page_accuracy is not None:
+        below += [f"page accuracy ({name}) {right / n:.2f} < {min_page_accuracy:.2f}"
+                  for name, (right, n) in ev.page_accuracy().items() if right / n < min_page_accuracy]
     for reason in below:
         click.echo(f"claimcheck: below threshold: {reason}", err=True)
     sys.exit(EXIT_FINDINGS if below else EXIT_OK)

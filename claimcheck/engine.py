@@ -15,6 +15,7 @@ from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
+from .nlp.language import Detected, detect
 from .nlp.matching import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
 from .prefilter import Excerpt, Prefilter
@@ -58,6 +59,9 @@ class Linter:
                                 | set(CATEGORIES))
         self.use_prefilter = prefilter
         self.part_chars = part_chars  # a longer document is linted in parts (parts.py)
+        languages = {p.name: p.language for p in compiled.rulebook.packs}
+        self._languages = frozenset(languages[r.pack] for r in self._rules)  # of the active rules
+        self._by_language: dict[str, Linter | None] = {}
         self._triggers: dict[str, tuple[str, ...]] = {}  # rule id -> its trigger keys
         self._prefilter: Prefilter | None = None
 
@@ -77,7 +81,33 @@ class Linter:
         return self.check(document).findings
 
     def check(self, document: Document) -> Checked:
-        """Findings, suppressed findings and unused suppression comments of a document."""
+        """Findings, suppressed findings and unused suppression comments of a document, and
+        the language it is written in: only the rules of packs in that language apply (all of
+        them when it is too short to tell)."""
+        language = detect(document.text)
+        if language is None or self._languages == {language.code}:
+            checked = self._check(document)
+        else:
+            linter = self.for_language(language.code)
+            if linter is None:
+                return Checked(language=language.code, not_checked=f"written in {language.name} "
+                               f"({language.code}); no rule pack is for {language.code}")
+            checked = linter._check(document)
+        checked.language = None if language is None else language.code
+        return checked
+
+    def for_language(self, code: str) -> "Linter | None":
+        """This linter narrowed to the packs written in ``code``; None when there are none."""
+        if code not in self._by_language:
+            packs = {p.name for p in self.compiled.rulebook.packs if p.language == code}
+            if self.selection.packs is not None:
+                packs &= self.selection.packs
+            self._by_language[code] = None if not {r.pack for r in self._rules} & packs else Linter(
+                self.compiled, self.nlp, Selection(self.selection.select, self.selection.ignore, frozenset(packs)),
+                self.severities, self.use_prefilter, self.part_chars)
+        return self._by_language[code]
+
+    def _check(self, document: Document) -> Checked:
         if self.use_prefilter and is_long(document.text, self.part_chars):
             return self.suppress(document, self._findings_in_parts(document))
         excerpt = self.excerpt(document)
@@ -109,24 +139,28 @@ class Linter:
     def lint_many(self, documents: Iterable[Document], batch_size: int = 32) -> Iterator[tuple[Document, Checked]]:
         """Lint a stream of documents, letting spaCy batch the tokenizing."""
         docs_in = iter(documents)
-        pending: deque[tuple[Document, Excerpt | None, bool]] = deque()
+        pending: deque[tuple[Document, Excerpt | None, Detected | None, bool]] = deque()
 
         def texts() -> Iterator[str]:
             for d in docs_in:
-                if self.use_prefilter and is_long(d.text, self.part_chars):
-                    pending.append((d, None, True))  # linted in parts below, not batched
+                language = detect(d.text)
+                if (self.use_prefilter and is_long(d.text, self.part_chars)) or not (
+                        language is None or self._languages == {language.code}):
+                    pending.append((d, None, language, True))  # in parts, or another language: check()
                     yield ""
                     continue
                 excerpt = self.excerpt(d)
-                pending.append((d, excerpt, False))
+                pending.append((d, excerpt, language, False))
                 yield d.text if excerpt is None else excerpt.text
 
         for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            document, excerpt, long = pending.popleft()
-            if long:
+            document, excerpt, language, alone = pending.popleft()
+            if alone:
                 yield document, self.check(document)
-            else:
-                yield document, self.suppress(document, self._findings_of(document, doc, excerpt))
+                continue
+            checked = self.suppress(document, self._findings_of(document, doc, excerpt))
+            checked.language = None if language is None else language.code
+            yield document, checked
 
     def findings(self, document: Document, doc: Doc, only: Rule | None = None,
                  excerpt: Excerpt | None = None) -> list[Finding]:

@@ -194,6 +194,7 @@ class FileResult:
     worst: Severity | None = None  # the most serious reported finding, shown or not
     hidden: int = 0  # reported findings below the severity shown
     baselined: int = 0  # findings the baseline hides (not counted anywhere else)
+    language: str | None = None  # the language detected (ISO 639-1); None: too short to tell
 
     @property
     def failing(self) -> bool:

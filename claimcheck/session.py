@@ -160,11 +160,15 @@ class LintSession:
                     yield FileResult(doc.path, error=doc.reason, record=doc.record)
                 else:
                     checked = linter.check(doc)
+                    if checked.not_checked:  # written in a language no rule pack is for
+                        yield FileResult(doc.display, skipped=checked.not_checked, record=doc.record, url=doc.url,
+                                         language=checked.language)
+                        continue
                     findings, baselined = self._gate(item.path, doc.display, doc.record is not None,
                                                      checked.findings)
                     yield FileResult.of(doc.display, findings, shown, suppressed=checked.suppressed,
                                         unused=checked.unused, record=doc.record, url=doc.url,
-                                        fail_on=fail_on, baselined=baselined)
+                                        fail_on=fail_on, baselined=baselined, language=checked.language)
         finally:
             if item.path is not None:
                 stream.close()

@@ -29,11 +29,15 @@ class UnusedSuppression:
 
 @dataclass
 class Checked:
-    """One document's findings after its suppression comments have been applied."""
+    """One document's findings after its suppression comments have been applied; the language
+    it was found to be written in (None: too short to tell), and, when no rule applies to that
+    language, why it was not checked."""
 
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
     unused: list[UnusedSuppression] = field(default_factory=list)
+    language: str | None = None
+    not_checked: str | None = None
 
 
 @dataclass

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents.language
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS documents (
     record TEXT,                      -- record id (JSONL) or target URI (WARC)
     url TEXT,
     domain TEXT,
+    language TEXT,                    -- ISO 639-1 code detected, NULL when too short to tell
     content_hash TEXT,                -- sha256 of the raw content (NULL when unreadable)
     analysis_key TEXT NOT NULL,
     words INTEGER,
@@ -111,7 +112,7 @@ FINDING_COLUMNS = (
     "sentence_end", "replacement", "advice", "insert_text", "refs", "context", "scope", "pack",
 )
 DOCUMENT_COLUMNS = (
-    "id", "source", "record", "url", "domain", "content_hash", "analysis_key", "words", "score",
+    "id", "source", "record", "url", "domain", "language", "content_hash", "analysis_key", "words", "score",
     "grade", "worst", "findings", "status", "error", "duplicate_of", "run_id", "checked_at",
 )
 
@@ -140,13 +141,14 @@ class DocumentRow:
     error: str | None = None
     duplicate_of: str | None = None
     findings: list[dict] = field(default_factory=list)
+    language: str | None = None  # detected (see nlp/language.py); None when too short to tell
 
     def copy_for(self, other_id: str, source: str, record: str | None, url: str | None,
                  domain: str | None) -> "DocumentRow":
         """The same analysis recorded under another document id (identical content)."""
         return DocumentRow(other_id, source, record, url, domain, self.content_hash, self.analysis_key,
                            self.words, self.score, self.grade, self.worst, self.status, self.error,
-                           self.id, [dict(f) for f in self.findings])
+                           self.id, [dict(f) for f in self.findings], self.language)
 
 
 def finding_row(finding) -> dict:
@@ -205,6 +207,7 @@ class Store:
                 self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self.db.commit()
+                _migrate(self.db)
             version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not an audit database ({exc})") from None
@@ -297,6 +300,18 @@ class Store:
 
     def runs(self) -> list[sqlite3.Row]:
         return list(self.db.execute("SELECT * FROM runs ORDER BY id"))
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a store written by an older claimcheck up to SCHEMA_VERSION, in place: 1 -> 2 adds
+    documents.language (NULL for documents checked before: not detected then)."""
+    version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+    if version < 2:
+        columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+        with db:
+            if "language" not in columns:
+                db.execute("ALTER TABLE documents ADD COLUMN language TEXT")
+            db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
 
 
 def _quoted(names: Iterable[str]) -> list[str]:

@@ -116,9 +116,13 @@ class Analyser:
         except Exception as exc:  # a parser's crash on a hostile page must not stop the audit
             row.status, row.error = "error", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             return row
+        row.language = checked.language
+        row.words = len(document.text.split())
+        if checked.not_checked:  # another language than the rulebook's: no findings, no grade
+            row.status, row.error = "skipped", checked.not_checked
+            return row
         findings: list[Finding] = sorted(checked.findings + checked.suppressed, key=Finding.sort_key)
         value = score(findings)
-        row.words = len(document.text.split())
         row.score, row.grade = value, grade(value)
         row.worst = str(max(f.severity for f in findings)) if findings else None
         row.findings = [finding_row(f) for f in findings]

@@ -37,6 +37,7 @@ def _file(r: FileResult, show_suppressed: bool, warn_unused: bool) -> dict:
         data["record"] = r.record
     if r.url is not None:
         data["url"] = r.url
+    data["language"] = r.language
     data.update({"score": r.score, "grade": r.grade, "error": r.error})
     if r.skipped:
         data["skipped"] = r.skipped

@@ -181,7 +181,7 @@ def _summary(results: list[FileResult]) -> str:
     if baselined:
         line += f"; {baselined} hidden by the baseline"
     if skipped:
-        line += f"; {_count(skipped, 'record')} skipped"
+        line += f"; {_count(skipped, unit if unit == 'file' else 'record')} skipped"
     if errors:
         line += f"; {_count(errors, unit)} could not be checked"
     return line + "."

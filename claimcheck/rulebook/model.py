@@ -77,6 +77,7 @@ class Pack:
     name: str
     file: str
     description: str | None = None
+    language: str = "en"  # the language its patterns are written in (ISO 639-1)
     scope: tuple[str, ...] = ()
     rules: list[Rule] = field(default_factory=list)
 

@@ -10,7 +10,8 @@ from ..nlp.patterns import Concept
 from .model import ConceptDef, Example, Located, Pack, Problem, Rule
 from .yamlload import LineDict, LineList
 
-PACK_KEYS = {"pack", "description", "scope", "concepts", "rules"}
+PACK_KEYS = {"pack", "description", "language", "scope", "concepts", "rules"}
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 CONCEPT_KEYS = {"terms", "strength", "description", "references"}
 RULE_KEYS = {
     "id", "category", "severity", "message", "description", "suggestion", "references",
@@ -96,6 +97,13 @@ class PackReader:
         self._unknown_keys(data, PACK_KEYS, "pack")
         name = self._string(data, "pack", "pack", required=True) or self.file
         pack = Pack(name=name, file=self.file, description=self._string(data, "description", "pack"))
+        language = self._string(data, "language", "pack")
+        if language is not None:
+            if _LANGUAGE_CODE.fullmatch(language):
+                pack.language = language
+            else:
+                self.problem(data.line_of("language"), f"'language' must be a two-letter ISO 639-1 code "
+                                                       f"such as en or es, not {language!r}")
         pack.scope = self._mentions(data, f"pack {name}")
         concepts = self._concepts(data)
         rules = data.get("rules", [])
