@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -55,6 +55,7 @@ class Linter:
         self._rules = [r for r in compiled.rules if self.selection.allows(r)]
         self._sentence_rules = [r for r in self._rules if KINDS[r.kind].SCOPE == "sentence"]
         self._document_rules = [r for r in self._rules if KINDS[r.kind].SCOPE == "document"]
+        self._rule_of = {r.id: r for r in self._document_rules}
         self._known = frozenset({r.id for r in compiled.rules} | {r.category for r in compiled.rules}
                                 | set(CATEGORIES))
         self.use_prefilter = prefilter
@@ -168,9 +169,10 @@ class Linter:
         ``doc`` is the document's text, or the prefilter's excerpt of it."""
         view = self._view(document, doc, excerpt)
         mentioned = _mentioned(view.spans)
-        marks = MarkIndex(doc._.claimcheck_context or [])
+        marks = view.marks
         out: list[Finding] = []
-        for rule, kind in self._triggered(view, [only] if only else self._rules):
+        rules = [only] if only else self._sentence_rules + self._document_rules  # documents see the claims
+        for rule, kind in self._triggered(view, rules):
             if in_scope(self.compiled.scopes[rule.id], mentioned):
                 out.extend(self._rule_findings(document, view, rule, kind, kind.find(rule, view), marks, excerpt))
         out.sort(key=Finding.sort_key)
@@ -197,6 +199,8 @@ class Linter:
             seen.add((cand.start, cand.end))
             finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None, excerpt)
             if finding is not None:
+                if kind.SCOPE == "sentence":
+                    view.found.setdefault(view.sentence_index(cand.start), set()).add(rule.category)
                 yield finding
 
     def _findings_in_parts(self, document: Document) -> list[Finding]:
@@ -209,6 +213,7 @@ class Linter:
         found: list[Finding] = []
         firsts: dict[tuple[str, int | None], Finding] = {}  # (document rule, group) -> its first mention
         satisfied: set[tuple[str, int | None]] = set()
+        about: Counter[str] = Counter()  # document rule -> sentences that make the document about its X
         for part in parts(text, self.prefilter, self.part_chars):
             excerpt = self._part_excerpt(document, part)
             if not excerpt.text:
@@ -216,7 +221,7 @@ class Linter:
             doc = self.nlp(excerpt.text)
             view = self._view(document, doc, excerpt, section_points=points)
             mentioned |= _mentioned(view.spans)
-            marks = MarkIndex(doc._.claimcheck_context or [])
+            marks = view.marks
 
             def owned(token: int) -> bool:
                 return part.own_lo <= excerpt.to_document(doc[token].idx) < part.own_hi
@@ -225,13 +230,15 @@ class Linter:
                 found.extend(self._rule_findings(document, view, rule, kind,
                                                  (c for c in kind.find(rule, view) if owned(c.start)), marks, excerpt))
             for rule in self._document_rules:  # without their triggers too: a part may satisfy them
-                mentions, done = KINDS[rule.kind].find_part(rule, view)
-                satisfied.update((rule.id, group) for group in done)
-                for group, candidates in mentions.items():
+                facts = KINDS[rule.kind].find_part(rule, view)
+                satisfied.update((rule.id, group) for group in facts.satisfied)
+                about[rule.id] += sum(weight for token, weight in facts.about if owned(token))
+                for group, candidates in facts.mentions.items():
                     first = next((c for c in candidates if owned(c.start)), None)
                     if first is not None and (rule.id, group) not in firsts:
                         firsts[(rule.id, group)] = self._finding(document, view, rule, first, None, excerpt)
-        found.extend(f for k, f in firsts.items() if k not in satisfied)
+        found.extend(f for k, f in firsts.items()
+                     if k not in satisfied and about[k[0]] >= KINDS[self._rule_of[k[0]].kind].about_needed(self._rule_of[k[0]]))
         found = [f for f in found if in_scope(self.compiled.scopes[f.rule], mentioned)]
         found.sort(key=Finding.sort_key)
         return found
@@ -291,7 +298,7 @@ class Linter:
             last = len(token_starts) - 1
             ids = [bisect.bisect_right(section_points, excerpt.to_document(token_starts[min(t, last)])) - 1
                    for t in sections]
-        return MatchView(doc, spans, sections, ids)
+        return MatchView(doc, spans, sections, ids, MarkIndex(doc._.claimcheck_context or []))
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
                  marks: MarkIndex | None, excerpt: Excerpt | None) -> Finding | None:

@@ -102,6 +102,7 @@ class _Plan:
     keys: tuple[str, ...]  # phrase: match keys; together: one per group; requires: (when,)
     require: str | None = None  # requires: the key that satisfies it
     heeds: frozenset[str] = frozenset()  # the context types the rule does not ignore
+    paragraphs: bool = False  # requires ... about: the whole line (paragraph) of each mention
 
 
 @dataclass(frozen=True)
@@ -400,7 +401,8 @@ class Prefilter:
         scope = compiled.scopes[rule.id]
         keys = tuple(map(resolve, trigger_keys(rule)))
         if rule.kind == "requires":
-            return _Plan("requires", scope, keys, resolve(part_key(rule.id, "require")))
+            return _Plan("requires", scope, keys, resolve(part_key(rule.id, "require")),
+                         paragraphs=bool(rule.spec.get("about")))
         heeds = frozenset(t for t, effect in compiled.policy.get(rule.id, {}).items() if effect != "ignore")
         return _Plan(rule.kind, scope, keys, heeds=heeds)
 
@@ -422,9 +424,11 @@ class Prefilter:
         scan = _Scan(self, text, lowered)
         units_of = scan.driving()
         regex_spans = scan.regexes(units_of)
-        kept, matching = self._needed(units_of, scan.holds, part)
+        kept, matching, paragraphs = self._needed(units_of, scan.holds, part)
         if not kept:
             return Excerpt("", [])
+        if paragraphs and scan.line_start is not None:  # long lines were cut: keep the whole line
+            kept |= scan.whole_lines(paragraphs)
         bounds = scan.bounds
         self._with_context(scan, kept, matching)
         pieces: list[tuple[int, int, int]] = []
@@ -454,9 +458,11 @@ class Prefilter:
         return excerpt
 
     def _needed(self, units_of: dict[str, set[int]], holds, part: bool = False
-                ) -> tuple[set[int], dict[int, set[str]]]:
+                ) -> tuple[set[int], dict[int, set[str]], set[int]]:
         """The units to keep, and of them those where a sentence rule may fire, with the
-        context types its rules heed (_with_context keeps what their context needs).
+        context types its rules heed (_with_context keeps what their context needs), and those
+        whose whole line (paragraph) is needed: a document rule with ``about`` judges the
+        sentences of the paragraphs that mention its X.
         ``units_of`` has the units where each key's requirements are met as a bag;
         ``holds(unit, key)`` checks their order, asked only where it decides something.
         ``part``: see ``excerpt``."""
@@ -480,6 +486,7 @@ class Prefilter:
 
         matching: dict[int, set[str]] = {}  # units where a sentence rule may fire
         support: set[int] = set()  # units the engine must see to judge the document as a whole
+        paragraphs: set[int] = set()
         none: set[int] = set()
         # only the plans with a key that may match somewhere, in their order
         for i in sorted({i for k in units_of for i in self._plans_of.get(k, ())}):
@@ -493,6 +500,8 @@ class Prefilter:
                 continue
             if plan.kind == "requires":
                 support |= hits | units(plan.require)
+                if plan.paragraphs:
+                    paragraphs |= hits
             else:
                 for u in hits:
                     matching.setdefault(u, set()).update(plan.heeds)
@@ -504,7 +513,7 @@ class Prefilter:
                 if plan.require:
                     support |= units(plan.require)
                 support.update(*(units(CONCEPT_PREFIX + c) for group in plan.scope for c in group))
-        return support.union(matching), matching
+        return support.union(matching), matching, paragraphs
 
     def _with_context(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]]) -> None:
         """Add to ``kept`` the units the context of the matching ones needs, so that each
@@ -592,6 +601,20 @@ class _Scan:
                     last = cut
         if len(out) > len(starts):
             self.starts, self.line_start = out, line_start
+
+    def whole_lines(self, units: set[int]) -> set[int]:
+        """The units of the lines these units lie in (lines cut by ``cuts``)."""
+        starts = self.line_start
+        out: set[int] = set()
+        for u in units:
+            lo = u
+            while lo > 0 and not starts[lo]:
+                lo -= 1
+            hi = u + 1
+            while hi < len(starts) and not starts[hi]:
+                hi += 1
+            out.update(range(lo, hi))
+        return out
 
     def unit(self, u: int) -> "_Unit":
         found = self.units.get(u)

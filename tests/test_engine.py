@@ -31,7 +31,7 @@ def test_pack_scope_keeps_drug_rules_to_documents_about_the_drug(lint_text):
 
 
 def test_document_rule_anchors_at_first_mention_with_text_to_insert(lint_text):
-    found = lint_text("Acne is common.\nAccutane 40 mg is strong. Isotretinoin works. Watch for depression.")
+    found = lint_text("Acne is common.\nAccutane 40 mg is strong. Take one capsule a day. Watch for depression.")
     (f,) = found
     assert (f.rule, f.text, f.position.line, f.position.column) == (
         "isotretinoin-missing-pregnancy-warning", "Accutane 40 mg", 2, 1)

@@ -96,7 +96,7 @@ def test_document_rule_expectation_needs_no_text(cli, tmp_path):
 expect:
   - {rule: isotretinoin-missing-pregnancy-warning, severity: critical}
   - {rule: isotretinoin-missing-psychiatric-warning, severity: major}
-""", "Accutane clears skin. Take it with food.\n")
+""", "Accutane 20 mg clears skin. Take it with food.\n")
     data = cli("eval", str(path), "--format", "json").json()
     assert data["overall"]["tp"] == 2 and data["overall"]["fp"] == 0
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 PERMANENT = "Many patients reach permanent remission after one course.\nHe had juvenile diabetes as a child.\n"
 FIXED = "Many patients reach long-term remission after one course.\nHe had type 1 diabetes as a child.\n"
-ISOTRETINOIN_MD = ("# Acne guide\n\nAcne can be severe.\n\nIsotretinoin clears severe acne.\n"
-                   "It is taken for months.\n\nDry lips are common.\n")
+ISOTRETINOIN_MD = ("# Acne guide\n\nAcne can be severe.\n\nIsotretinoin 20 mg clears severe acne.\n"
+                   "Take one capsule a day for months.\n\nDry lips are common.\n")
 PREGNANCY = ("Isotretinoin can cause severe birth defects. It must not be taken during pregnancy or by "
              "anyone who may become pregnant; use two forms of effective contraception before, during "
              "and for one month after treatment (in the US this is managed by the iPLEDGE program).")
@@ -160,7 +160,7 @@ def test_insertions_only_with_unsafe(cli, tmp_path):
 
     run = cli("fix", str(path), *ONLY_PREGNANCY, "--unsafe")
     assert path.read_text() == ISOTRETINOIN_MD.replace(
-        "It is taken for months.\n\n", f"It is taken for months.\n\n{PREGNANCY}\n\n")
+        "a day for months.\n\n", f"a day for months.\n\n{PREGNANCY}\n\n")
     assert f"{path}:5:1: fixed isotretinoin-missing-pregnancy-warning: inserted " in run.out
     assert run.code == 0
 

@@ -82,7 +82,7 @@ def repo(tmp_path, monkeypatch):
     git(tmp_path, "init", "-q", "-b", "main")
     (tmp_path / "old.md").write_text(f"Intro.\n\n{CLAIM}\n\nPlain words.\n")
     (tmp_path / "same.md").write_text(f"{HYPE}\n")
-    (tmp_path / "drug.md").write_text("Isotretinoin treats severe acne.\n\nIt has side effects.\n")
+    (tmp_path / "drug.md").write_text("Isotretinoin 20 mg treats severe acne. Take one capsule a day.\n\nIt has side effects.\n")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-qm", "old content")
     return tmp_path

@@ -69,7 +69,7 @@ def test_a_long_text_in_parts_gives_the_findings_of_the_whole(linter, joined):
 def test_a_document_rule_satisfied_in_another_part_does_not_fire(linter):
     """The pregnancy warning far from the drug's first mention, in another part."""
     filler = "Sunscreen protects the skin from the sun every day. " * 40
-    text = (f"Isotretinoin clears severe acne for many patients.\n\n{filler}\n\n"
+    text = (f"Isotretinoin 20 mg capsules are in stock. Take one a day with food.\n\n{filler}\n\n"
             f"Do not take isotretinoin if you are pregnant: it causes birth defects.\n")
     whole, in_parts = linters(linter, 300)
     doc = text_document(text, "far.txt")

@@ -9,9 +9,11 @@ Each kind module defines:
     triggers(rule) -> parts   the parts without whose matches it finds nothing
     find(rule, view) -> list[Candidate]   the spans the rule matched in one document
 and a kind whose SCOPE is "document" also
-    find_part(rule, view) -> (mentions by group, groups satisfied)   what one part of a long
-                document tells (parts.py): the engine reports, for each group no part
-                satisfies, its first mention
+    find_part(rule, view) -> Facts   what one part of a long document tells (parts.py):
+                mentions by group, groups satisfied, sentences about X; the engine reports,
+                for each group no part satisfies, its first mention
+    about_needed(rule) -> int   how much the sentences about X (Facts.about, weighted) of the
+                whole document must add up to for the rule to apply
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc
 
 from ..nlp.sentences import sentence_bounds
@@ -31,13 +32,32 @@ class MatchView:
     find in one section can be put together."""
 
     def __init__(self, doc: Doc, spans: dict[str, list[tuple[int, int]]], section_starts: list[int],
-                 section_ids: list[int] | None = None):
+                 section_ids: list[int] | None = None, marks=None):
         self.doc = doc
         self.spans = spans
         self.sents = sentence_bounds(doc)
         self._sent_starts = [s for s, _ in self.sents]
         self.section_starts = section_starts  # token indices, ascending, first is 0
         self._section_ids = section_ids
+        self.marks = marks  # the context marks (nlp/context.py MarkIndex), None: not known
+        # sentence index -> the categories of the sentence rules' findings there, filled by the
+        # engine before it asks the document rules (what a document claims, for ``about``)
+        self.found: dict[int, set[str]] = {}
+        self._breaks: list[int] | None = None
+
+    def paragraph_index(self, token: int) -> int:
+        """Which paragraph a token is in: the line breaks before it (a line of the document is
+        a paragraph: hard-wrapped lines were joined by the reader)."""
+        if self._breaks is None:
+            spaces = self.doc.to_array(IS_SPACE).tolist()
+            self._breaks = [i for i, space in enumerate(spaces) if space and "\n" in self.doc[i].text]
+        return bisect.bisect_right(self._breaks, token)
+
+    def context_of(self, start: int, end: int) -> set[str]:
+        """The types of the context marks that bear on tokens [start, end)."""
+        if self.marks is None:
+            return set()
+        return {m.type for m in self.marks.near(start, end) if m.applies_to(start, end)}
 
     def get(self, key: str) -> list[tuple[int, int]]:
         return self.spans.get(key, [])

@@ -2,39 +2,82 @@
 
     when: ["@isotretinoin"]
     require: ["pregnancy|pregnant", "birth defect", "contraception", "iPLEDGE"]
+    about: ["@offer", "@intake"]   # optional: only a document that sells or instructs about X
     within: document          # or: section (text between two headings)
 
 The finding points at the first mention of X (in the document, or in each section lacking Y);
 the rule's suggestion `insert` is the text to add.
+
+A mention is not a subject: with ``about``, the rule applies only to a document with at least
+ABOUT_SENTENCES sentences that match an ``about`` pattern in their own voice (no negation,
+question, warning, report or refutation bears on the pattern), or that carry a finding of a
+PROMOTING category, in a paragraph that mentions X ("Buy Accutane online. Take it daily."): a
+shop's offers, a guide's doses, a post's praise. One sentence with a DECISIVE finding (an offer
+to sell, a dose to take) is enough. A news story that names the drug, a supplement "like Ozempic", a warning
+against buying it online are not about it in that way.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from .base import Candidate, MatchView, key, longest_first
 
 NAME = "requires"
-KEYS = ("when", "require", "within")
+KEYS = ("when", "require", "about", "within")
 REQUIRED = ("when", "require")
 SCOPE = "document"
 ANY_TRIGGER = False
+ABOUT_SENTENCES = 2
+# context that makes a sentence no offer or instruction of the document's own
+NOT_ITS_OWN = frozenset({"negated", "question", "warning", "reported", "refuted"})
+# findings that show a document promoting what it names: claims of efficacy and safety, hype,
+# anecdotes, offers and doses (a wrong name or a wrong fact alone does not)
+PROMOTING = frozenset({"overclaim", "risk-minimization", "unsafe-sourcing", "dosing", "sensational", "testimonial"})
+# ... of which these alone make a document about X: it sells X, or tells how much of it to take
+DECISIVE = frozenset({"unsafe-sourcing", "dosing"})
+
+
+@dataclass
+class Facts:
+    """What a part of a document (or a whole one) tells a document rule: the mentions of X by
+    group (None: the document; else a section), in order; the groups where Y is mentioned; the
+    sentences that make the document about X (see ``about``): their first token, and how much
+    each counts towards ``about_needed``."""
+
+    mentions: dict[int | None, list[Candidate]] = field(default_factory=dict)
+    satisfied: set[int | None] = field(default_factory=set)
+    about: list[tuple[int, int]] = field(default_factory=list)
 
 
 def triggers(rule) -> list[str]:
     return ["when"]
 
 
+def about_needed(rule) -> int:
+    """Sentences about X a document needs for the rule to apply (0: any mention will do)."""
+    return ABOUT_SENTENCES if rule.spec.get("about") else 0
+
+
 def find(rule, view: MatchView) -> list[Candidate]:
-    firsts, satisfied = find_part(rule, view)
-    return [mentions[0] for group, mentions in firsts.items() if group not in satisfied]
+    facts = find_part(rule, view)
+    if sum(weight for _, weight in facts.about) < about_needed(rule):
+        return []
+    return [mentions[0] for group, mentions in facts.mentions.items() if group not in facts.satisfied]
 
 
-def find_part(rule, view: MatchView) -> tuple[dict[int | None, list[Candidate]], set[int | None]]:
-    """What a document rule needs from one part of a long document (or from a whole one): the
-    mentions of X in each group (None: the document; else a section), in order, and the groups
-    where Y is mentioned. The document's findings are the first mention of each group that no
-    part satisfies."""
+def find_part(rule, view: MatchView) -> Facts:
+    """The facts of one part of a long document (or of a whole one). Over the whole document,
+    the findings are the first mention of each group that no part satisfies, when the parts
+    hold enough sentences about X."""
     group = view.section_index if rule.within == "section" else (lambda token: None)
-    satisfied = {group(s) for s, _ in view.get(key(rule.id, "require"))}
-    mentions: dict[int | None, list[Candidate]] = {}
+    facts = Facts(satisfied={group(s) for s, _ in view.get(key(rule.id, "require"))})
     for start, end in longest_first(view.get(key(rule.id, "when"))):  # "Accutane 40 mg", not "Accutane"
-        mentions.setdefault(group(start), []).append(Candidate(start, end, insert=True))
-    return mentions, satisfied
+        facts.mentions.setdefault(group(start), []).append(Candidate(start, end, insert=True))
+    if about_needed(rule):
+        mentioned = {view.paragraph_index(s) for s, _ in view.get(key(rule.id, "when"))}
+        own = {view.sentence_index(s) for s, e in view.get(key(rule.id, "about"))
+               if not view.context_of(s, e) & NOT_ITS_OWN}
+        own.update(i for i, categories in view.found.items() if categories & PROMOTING)
+        facts.about = [(view.sents[i][0], ABOUT_SENTENCES if view.found.get(i, set()) & DECISIVE else 1)
+                       for i in sorted(own) if view.paragraph_index(view.sents[i][0]) in mentioned]
+    return facts
