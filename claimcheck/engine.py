@@ -252,7 +252,7 @@ class Linter:
             found: dict[str, list[tuple[int, int]]] = {}
             for rx, key in self.compiled.regexes:
                 found.setdefault(key, []).extend(m.span() for m in regex_matches(rx, text) if m.end() > m.start())
-            excerpt = Excerpt(text, [(0, 0, len(text))], sections, found)
+            excerpt = Excerpt(text, [(0, 0, len(text))], sections, headings=sections, regex_spans=found)
         return excerpt.moved(part.lo)
 
     def _view(self, document: Document, doc: Doc, excerpt: Excerpt | None,
@@ -293,12 +293,17 @@ class Linter:
         section_starts = document.section_starts if excerpt is None else excerpt.section_starts
         if section_starts:
             sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in section_starts})
+        # the first tokens of the headings themselves (not the text's start)
+        headings = {bisect.bisect_left(token_starts, c)
+                    for c in (document.section_starts if excerpt is None else excerpt.headings)}
         ids = None
         if section_points is not None and token_starts:
             last = len(token_starts) - 1
             ids = [bisect.bisect_right(section_points, excerpt.to_document(token_starts[min(t, last)])) - 1
                    for t in sections]
-        return MatchView(doc, spans, sections, ids, MarkIndex(doc._.claimcheck_context or []))
+        view = MatchView(doc, spans, sections, ids)
+        view.marks = MarkIndex(_framed(doc._.claimcheck_context or [], sections, headings, view.sents))
+        return view
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
                  marks: MarkIndex | None, excerpt: Excerpt | None) -> Finding | None:
@@ -390,6 +395,27 @@ def _drop_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
                 and bisect.bisect_right(firsts, s) == bisect.bisect_left(firsts, e)]
         if len(kept) != len(found):
             spans[key] = kept
+
+
+def _framed(marks: list[ContextMark], sections: list[int], headings: set[int],
+            sents: list[tuple[int, int]]) -> list[ContextMark]:
+    """The context marks, a section frame ("Risks of buying online" as a heading) kept only
+    when its cue is in a heading, and reaching to the next section."""
+    if not any(m.section for m in marks):
+        return marks
+    starts = [s for s, _ in sents]
+    out = []
+    for m in marks:
+        if not m.section:
+            out.append(m)
+            continue
+        sentence = starts[bisect.bisect_right(starts, m.cue_start) - 1]
+        if sentence not in headings:
+            continue
+        following = bisect.bisect_right(sections, sentence)
+        end = sections[following] if following < len(sections) else m.scope_end
+        out.append(ContextMark(m.type, m.cue, m.cue_start, m.cue_end, m.scope_start, end, section=True))
+    return out
 
 
 def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:

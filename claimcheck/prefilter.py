@@ -125,6 +125,7 @@ class Excerpt:
     text: str
     pieces: list[tuple[int, int, int]]
     section_starts: list[int] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)  # the section starts whose heading was kept
     regex_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # matcher key -> the excerpt's (start, end) character ranges where it may match; a key
     # the prefilter judged and that is absent here matches nowhere
@@ -155,7 +156,7 @@ class Excerpt:
         """The excerpt of a slice of a text that starts ``by`` characters into it, mapping to
         offsets of the whole text."""
         return Excerpt(self.text, [(e, d + by, n) for e, d, n in self.pieces], self.section_starts,
-                       self.regex_spans, self.ranges, self.judged)
+                       self.headings, self.regex_spans, self.ranges, self.judged)
 
 
 class Prefilter:
@@ -298,6 +299,8 @@ class Prefilter:
                 return []  # "pseudo": cues inside them are dropped, a superset keeps them
             at_start = 1 if cue.at == "start" else None
             found = [(("previous", cue.type), at_start)] if cue.direction == "previous" else []
+            if cue.direction == "section":
+                found.append((("section", cue.type), None))
             if cue.type in refutable:
                 found.append(("reported", None))
             if cue.type in refuting:
@@ -430,6 +433,7 @@ class Prefilter:
         if paragraphs and scan.line_start is not None:  # long lines were cut: keep the whole line
             kept |= scan.whole_lines(paragraphs)
         bounds = scan.bounds
+        self._with_frames(scan, kept, matching, section_starts)
         self._with_context(scan, kept, matching)
         pieces: list[tuple[int, int, int]] = []
         at: dict[int, tuple[int, int]] = {}  # kept unit -> its range in the excerpt
@@ -444,7 +448,7 @@ class Prefilter:
             at[u] = (ex, ex + hi - lo)
             ex += hi - lo
         excerpt = Excerpt("".join(text[d:d + n] for _, d, n in pieces), pieces, judged=self.judged)
-        excerpt.section_starts = _sections_in(excerpt, section_starts)
+        excerpt.section_starts, excerpt.headings = _sections_in(excerpt, section_starts)
         units_of.update(scan.passengers(kept))
         for k, units in units_of.items():
             excerpt.ranges[k] = [at[u] for u in sorted(units.intersection(at))]
@@ -514,6 +518,20 @@ class Prefilter:
                     support |= units(plan.require)
                 support.update(*(units(CONCEPT_PREFIX + c) for group in plan.scope for c in group))
         return support.union(matching), matching, paragraphs
+
+    def _with_frames(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]],
+                     section_starts: list[int]) -> None:
+        """Keep the heading of a matching unit's section when it may hold a frame cue its rules
+        heed ("Risks of buying online" governs its section: nlp/context.py, engine._framed)."""
+        if not section_starts or not self._cues or not any(p[0] == "section" for p in self._cues):
+            return
+        heads = sorted({bisect.bisect_right(scan.starts, c) - 1 for c in section_starts})
+        for u, heeds in list(matching.items()):
+            i = bisect.bisect_right(heads, u) - 1
+            if i < 0 or heads[i] in kept:
+                continue
+            if any(scan.cue(heads[i], ("section", t)) for t in heeds):
+                kept.add(heads[i])
 
     def _with_context(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]]) -> None:
         """Add to ``kept`` the units the context of the matching ones needs, so that each
@@ -990,8 +1008,10 @@ def _spelled_forms(attr: str, words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-def _sections_in(excerpt: Excerpt, section_starts) -> list[int]:
-    out = []
+def _sections_in(excerpt: Excerpt, section_starts) -> tuple[list[int], list[int]]:
+    """Each section start at the first kept character at or after it; and of them, those whose
+    heading itself was kept (a section frame counts only in a real heading)."""
+    out, headings = [], []
     ends = [d + n for _, d, n in excerpt.pieces]
     for c in section_starts:
         i = bisect.bisect_left(ends, c + 1)
@@ -1000,7 +1020,9 @@ def _sections_in(excerpt: Excerpt, section_starts) -> list[int]:
             continue
         ex, doc, _ = excerpt.pieces[i]
         out.append(ex + max(0, c - doc))
-    return out
+        if c >= doc:
+            headings.append(out[-1])
+    return out, headings
 
 
 def _tokenizer_exceptions(nlp) -> dict[str, list[str]]:

@@ -156,3 +156,57 @@ def test_a_question_answered_no_is_refuted(lint_text):
 def test_added_that_reports_speech(lint_text):
     (f,) = sentence_findings(lint_text, "Dr Smith added that the side effects are negligible.")
     assert str(f.severity) == "minor" and f.context[0].type == "reported"
+
+
+# --- context across sentences and sections (issue 14) ----------------------------------------
+
+def markdown_findings(linter, text):
+    from claimcheck.documents.markdown import markdown_document
+
+    return [(f.rule, f.position.line) for f in linter.lint(markdown_document(text, "page.md"))]
+
+
+@pytest.mark.parametrize("heading", [
+    "Risks of buying isotretinoin online",
+    "Why you should never order Accutane from unlicensed sites",
+    "How to spot fake online pharmacies",
+    "What to avoid",
+    "Beware of cheap acne pills",
+])
+def test_a_heading_that_frames_a_warning_governs_its_section(linter, heading):
+    text = (f"# {heading}\n\nSome sites sell Accutane without a prescription and promise discreet shipping.\n\n"
+            "Buy isotretinoin online from them and you may get fake pills.\n\n"
+            "# Our shop\n\nBuy isotretinoin online today.\n")
+    found = markdown_findings(linter, text)
+    sourcing = [line for rule, line in found if rule in ("isotretinoin-buy-online", "sourcing-no-prescription")]
+    assert sourcing == [9]  # only the next section's own offer
+
+
+@pytest.mark.parametrize("heading", ["Myths about weight-loss pills", "The truth behind miracle pills",
+                                     "Five myths about diet pills", "Debunking diet pill claims"])
+def test_a_heading_that_frames_myths_refutes_its_section(linter, heading):
+    text = f"# {heading}\n\nThis miracle pill melts fat away.\n\nIt is a secret weapon against belly fat.\n"
+    assert markdown_findings(linter, text) == []
+
+
+def test_a_frame_cue_counts_only_in_a_heading(linter, lint_text):
+    """Not in a sentence of prose, and not when the heading is about something else."""
+    found = sentence_findings(lint_text, "Beware of slow shops. Buy isotretinoin online without a prescription.")
+    assert {f.rule for f in found} >= {"isotretinoin-buy-online", "sourcing-no-prescription"}
+    text = "# Lower your risk of heart disease\n\nStudies show it works for everyone.\n"
+    assert "unsupported-studies-show" in {r for r, _ in markdown_findings(linter, text)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "A study published in JAMA found that 60% of patients improved.",
+    "Researchers at Stanford University said the drug cut pain by half.",
+    "Her previous research has shown that the drug works.",
+    "According to the CDC, 40% of adults improved with the program.",
+])
+def test_evidence_attributed_to_a_named_source_is_not_unsupported(lint_text, sentence):
+    assert [f for f in sentence_findings(lint_text, sentence) if f.category == "unsupported-evidence"] == []
+
+
+def test_unattributed_evidence_still_is(lint_text):
+    found = sentence_findings(lint_text, "Studies show that 60% of patients improved.")
+    assert {f.category for f in found} == {"unsupported-evidence"}

@@ -23,7 +23,7 @@ CONTEXT_TYPES: tuple[str, ...] = (
     "negated", "hedged", "question", "reported", "refuted", "warning", "cited",
 )
 EFFECTS: tuple[str, ...] = ("suppress", "lower", "ignore")
-DIRECTIONS = ("forward", "backward", "both", "sentence", "previous")
+DIRECTIONS = ("forward", "backward", "both", "sentence", "previous", "section")
 
 if not Doc.has_extension("claimcheck_context"):
     Doc.set_extension("claimcheck_context", default=None)
@@ -31,7 +31,11 @@ if not Doc.has_extension("claimcheck_context"):
 
 @dataclass(frozen=True)
 class ContextMark:
-    """A cue at tokens [cue_start, cue_end) reaching tokens [scope_start, scope_end)."""
+    """A cue at tokens [cue_start, cue_end) reaching tokens [scope_start, scope_end).
+
+    ``section``: a frame cue ("Risks of buying online", "Myths about acne"), which reaches to
+    the end of the text here; the engine keeps it only when its sentence is a heading, and then
+    up to the next heading (this component does not know the document's sections)."""
 
     type: str
     cue: str
@@ -39,6 +43,7 @@ class ContextMark:
     cue_end: int
     scope_start: int
     scope_end: int
+    section: bool = False
 
     def applies_to(self, start: int, end: int) -> bool:
         """True when the cue reaches the span and is not itself part of it."""
@@ -172,6 +177,8 @@ class ContextMarker:
         stops = self.stops[cue.type]
         if cue.direction == "sentence":
             lo, hi = s_start, s_end
+        elif cue.direction == "section":
+            return ContextMark(cue.type, doc[start:end].text, start, end, s_start, len(doc), section=True)
         elif cue.direction == "previous":
             if si == 0:
                 return None
