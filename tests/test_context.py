@@ -210,3 +210,15 @@ def test_evidence_attributed_to_a_named_source_is_not_unsupported(lint_text, sen
 def test_unattributed_evidence_still_is(lint_text):
     found = sentence_findings(lint_text, "Studies show that 60% of patients improved.")
     assert {f.category for f in found} == {"unsupported-evidence"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Buying isotretinoin online requires great care.",  # a caution frame
+    "Ordering isotretinoin online without a prescription is dangerous.",
+    "We cannot ship isotretinoin without your prescription.",  # a negated offer
+    "Accutane gives permanent remission. Not true — here is why: acne often returns.",
+    "Accutane gives permanent remission. False: acne often returns.",
+    "Myth: Accutane gives permanent remission.\nFact: acne can come back.",
+])
+def test_cautions_negated_offers_and_answered_claims_are_no_findings(lint_text, sentence):
+    assert sentence_findings(lint_text, sentence) == []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..nlp.context import not_its_own
 from .base import Candidate, MatchView, key, longest_first
 
 NAME = "requires"
@@ -28,8 +29,8 @@ REQUIRED = ("when", "require")
 SCOPE = "document"
 ANY_TRIGGER = False
 ABOUT_SENTENCES = 2
-# context that makes a sentence no offer or instruction of the document's own
-NOT_ITS_OWN = frozenset({"negated", "question", "warning", "reported", "refuted"})
+# context that makes a sentence no offer or instruction of the document's own (context.yaml)
+NOT_ITS_OWN = not_its_own()
 # findings that show a document promoting what it names: claims of efficacy and safety, hype,
 # anecdotes, offers and doses (a wrong name or a wrong fact alone does not)
 PROMOTING = frozenset({"overclaim", "risk-minimization", "unsafe-sourcing", "dosing", "sensational", "testimonial"})

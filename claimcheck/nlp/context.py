@@ -91,6 +91,11 @@ def default_policy() -> dict[str, dict[str, str]]:
     return load_context_data()["policy"]
 
 
+def not_its_own() -> frozenset[str]:
+    """The context types that make an offer or a dose not the document's own (context.yaml)."""
+    return frozenset(load_context_data()["not_its_own"])
+
+
 class ContextMarker:
     """Finds context cues in a Doc and stores ContextMarks in ``doc._.claimcheck_context``."""
 
