@@ -1,4 +1,4 @@
-"""--format json: the stable machine contract documented in README.md."""
+"""--format json: the stable machine contract documented in docs/ci.md."""
 from __future__ import annotations
 
 import json
