@@ -200,7 +200,8 @@ class Linter:
             finding = self._finding(document, view, rule, cand, marks if kind.SCOPE == "sentence" else None, excerpt)
             if finding is not None:
                 if kind.SCOPE == "sentence":
-                    view.found.setdefault(view.sentence_index(cand.start), set()).add(rule.category)
+                    view.found.setdefault(view.sentence_index(cand.start), []).append(
+                        (cand.start, cand.end, rule.category, frozenset(c.type for c in finding.context)))
                 yield finding
 
     def _findings_in_parts(self, document: Document) -> list[Finding]:
@@ -294,15 +295,17 @@ class Linter:
         if section_starts:
             sections = sorted({0} | {bisect.bisect_left(token_starts, c) for c in section_starts})
         # the first tokens of the headings themselves (not the text's start)
-        headings = {bisect.bisect_left(token_starts, c)
-                    for c in (document.section_starts if excerpt is None else excerpt.headings)}
+        heading_chars = document.section_starts if excerpt is None else excerpt.headings
+        headings = {bisect.bisect_left(token_starts, c) for c in heading_chars}
+        title = _title(document, heading_chars, token_starts,
+                       (lambda c: c) if excerpt is None else excerpt.to_document)
         ids = None
         if section_points is not None and token_starts:
             last = len(token_starts) - 1
             ids = [bisect.bisect_right(section_points, excerpt.to_document(token_starts[min(t, last)])) - 1
                    for t in sections]
         view = MatchView(doc, spans, sections, ids)
-        view.marks = MarkIndex(_framed(doc._.claimcheck_context or [], sections, headings, view.sents))
+        view.marks = MarkIndex(_framed(doc._.claimcheck_context or [], sections, headings, view.sents, title))
         return view
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
@@ -397,10 +400,41 @@ def _drop_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
             spans[key] = kept
 
 
+def _title(document: Document, heading_chars: list[int], token_starts: list[int],
+           to_document) -> tuple[int, int | None] | None:
+    """The document's title (a heading with nothing before it) as its first token, and where
+    its reach ends: at the next heading of its level or above where the format gives levels
+    (Markdown's '# A' ... '# B'), else at the end (a page's title is above all its headings)."""
+    if not heading_chars:
+        return None
+    at = to_document(heading_chars[0])
+    if document.text[:at].strip():
+        return None
+    first = bisect.bisect_left(token_starts, heading_chars[0])
+    level = document.heading_levels.get(at)
+    if level is None:
+        return first, None
+    after = next((d for d in document.section_starts
+                  if d > at and document.heading_levels.get(d, 99) <= level), None)
+    if after is None:
+        return first, None
+    # the first token at or past that heading (an excerpt may not hold the heading itself)
+    lo, hi = first, len(token_starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if to_document(token_starts[mid]) < after:
+            lo = mid + 1
+        else:
+            hi = mid
+    return first, lo
+
+
 def _framed(marks: list[ContextMark], sections: list[int], headings: set[int],
-            sents: list[tuple[int, int]]) -> list[ContextMark]:
+            sents: list[tuple[int, int]], title: tuple[int, int | None] | None = None) -> list[ContextMark]:
     """The context marks, a section frame ("Risks of buying online" as a heading) kept only
-    when its cue is in a heading, and reaching to the next section."""
+    when its cue is in a heading, and reaching to the next section; a frame in the document's
+    title ("Debunking weight-loss pill claims", "Top 5 false weight loss claims") governs the
+    whole document, whose headings are its subsections."""
     if not any(m.section for m in marks):
         return marks
     starts = [s for s, _ in sents]
@@ -414,6 +448,8 @@ def _framed(marks: list[ContextMark], sections: list[int], headings: set[int],
             continue
         following = bisect.bisect_right(sections, sentence)
         end = sections[following] if following < len(sections) else m.scope_end
+        if title is not None and sentence == title[0]:
+            end = m.scope_end if title[1] is None else title[1]
         out.append(ContextMark(m.type, m.cue, m.cue_start, m.cue_end, m.scope_start, end, section=True))
     return out
 

@@ -522,7 +522,8 @@ class Prefilter:
     def _with_frames(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]],
                      section_starts: list[int]) -> None:
         """Keep the heading of a matching unit's section when it may hold a frame cue its rules
-        heed ("Risks of buying online" governs its section: nlp/context.py, engine._framed)."""
+        heed ("Risks of buying online" governs its section: nlp/context.py, engine._framed),
+        and the title's, which governs the whole text."""
         if not section_starts or not self._cues or not any(p[0] == "section" for p in self._cues):
             return
         heads = sorted({bisect.bisect_right(scan.starts, c) - 1 for c in section_starts})
@@ -532,6 +533,12 @@ class Prefilter:
                 continue
             if any(scan.cue(heads[i], ("section", t)) for t in heeds):
                 kept.add(heads[i])
+        # the title (a heading opening the text) frames the whole text (engine._title)
+        title = heads[0] if heads and not scan.text[:min(section_starts)].strip() else None
+        if title is not None and title not in kept and matching:
+            heeds = set().union(*matching.values())
+            if any(scan.cue(title, ("section", t)) for t in heeds):
+                kept.add(title)
 
     def _with_context(self, scan: "_Scan", kept: set[int], matching: dict[int, set[str]]) -> None:
         """Add to ``kept`` the units the context of the matching ones needs, so that each

@@ -222,3 +222,70 @@ def test_unattributed_evidence_still_is(lint_text):
 ])
 def test_cautions_negated_offers_and_answered_claims_are_no_findings(lint_text, sentence):
     assert sentence_findings(lint_text, sentence) == []
+
+
+# --- more context on real pages: teasers, quoted phrases, third parties, cautions ---------------
+
+@pytest.mark.parametrize("sentence", [
+    "Related: This miracle pill melts fat away.",  # a teaser for another page
+    "Read more: The secret weapon doctors don't want you to know about.",
+    'A search for "buy isotretinoin online" returns dozens of pharmacies.',  # a phrase mentioned
+    "Late one night, he mentioned finding websites offering isotretinoin, no questions asked.",
+    "The company was sued for allegedly selling isotretinoin without a prescription.",
+    "Patients can easily buy isotretinoin online without a prescription, dermatologists warn.",
+    "A survey it sponsored found that one in three men would consider buying isotretinoin online.",
+    "Doctors need to be aware that isotretinoin is sold online without a prescription.",
+    "Buying isotretinoin online is a disturbing trend.",
+    "Few people know the dangers of buying isotretinoin online.",
+    "Teenagers buy isotretinoin from dodgy online sellers.",
+    "Patients should purchase isotretinoin only through licensed pharmacies.",
+    "Is this pill a fountain of youth, or just marketing hype?",
+])
+def test_teasers_mentions_third_parties_and_cautions_are_no_findings(lint_text, sentence):
+    assert sentence_findings(lint_text, sentence) == []
+
+
+def test_the_same_offers_in_the_pages_own_voice_are_findings(lint_text):
+    for sentence in ["Buy isotretinoin online today.", "You can buy isotretinoin online without a prescription.",
+                     "This miracle pill melts fat away."]:
+        assert sentence_findings(lint_text, sentence), sentence
+
+
+def test_a_quoted_sentence_keeps_its_grade_a_quoted_phrase_is_lowered(lint_text):
+    """A customer's whole sentence quoted by a shop is still the shop's claim; a nickname in
+    quotation marks is mentioned, not used."""
+    said = sentence_findings(lint_text, '"Accutane cured my acne for good, it is a miracle pill." - Anna, Leeds')
+    assert {str(f.severity) for f in said if f.category == "overclaim"} == {"major"}
+    named = sentence_findings(lint_text, 'It is a "miracle pill" on this shop.')
+    plain = sentence_findings(lint_text, 'It is a miracle pill on this shop.')
+    assert [str(f.severity) for f in plain if f.rule == "sensational-hype"] == ["minor"]
+    assert [f for f in named if f.rule == "sensational-hype" and f.severity >= Severity.MINOR] == []
+
+
+def test_a_nickname_dubbed_is_reported_whichever_side_it_is_on(lint_text):
+    for sentence in ["Berberine, dubbed nature's Ozempic, is a plant extract.",
+                     "Nature's Ozempic-dubbed berberine is a plant extract."]:
+        found = [f for f in sentence_findings(lint_text, sentence) if f.rule == "glp1-natural-ozempic"]
+        assert [str(f.severity) for f in found] == ["minor"], sentence
+
+
+@pytest.mark.parametrize("title", ["Top 5 false weight loss claims", "Debunking weight loss pill claims",
+                                   "Too good to be true: diet pill promises"])
+def test_a_frame_in_the_title_governs_the_whole_page(lint_text, title):
+    text = (f"{title}\n\nThe following claims are made by pill sellers.\n\n"
+            "Common claims\n\nThis miracle pill melts fat away overnight.\n\n"
+            "More claims\n\nLose 20 pounds in 20 days without diet or exercise.\n")
+    assert lint_text(text) == []
+
+
+def test_a_heading_that_names_the_claims_reports_them(linter):
+    text = "# Common weight loss pill claims\n\nThis miracle pill melts fat away.\n"
+    found = linter.lint(__import__("claimcheck.documents.markdown", fromlist=["x"]).markdown_document(text, "p.md"))
+    assert found and all(f.context and f.context[0].type == "reported" for f in found)
+
+
+def test_a_title_frame_needs_the_title(lint_text):
+    """The same words in the page's second paragraph frame nothing."""
+    text = ("Weight loss pills\n\nThe following claims are made by pill sellers.\n\n"
+            "Debunking weight loss pill claims is our job.\n\nThis miracle pill melts fat away.\n")
+    assert "sensational-hype" in {f.rule for f in lint_text(text)}

@@ -54,13 +54,16 @@ def markdown_document(source: str, path: str) -> Document:
         elif token.type == "inline" and token.map:
             builder.block_break(_CELL_BREAK if in_row else _BLOCK_BREAK)
             heading = tokens[i - 1].type == "heading_open" if i else False
+            if heading:
+                builder.heading_levels[builder.length] = int(tokens[i - 1].tag[1:])
             builder.inline(token, *lines(token), heading=heading or _bold_heading(token))
     text, offsets = builder.result()
     if not text.strip():
         raise DocumentError(path, "no prose to check (only code, front matter or markup)"
                             if source.strip() else "empty file, nothing to check")
     return Document(path=path, text=text, source=source, offsets=offsets,
-                    section_starts=builder.section_starts, directives=builder.directives,
+                    section_starts=builder.section_starts, heading_levels=builder.heading_levels,
+                    directives=builder.directives,
                     _line_index=index)
 
 
@@ -94,6 +97,7 @@ class _ProseBuilder:
         self.length = 0
         self.offsets = OffsetMap()
         self.section_starts: list[int] = []
+        self.heading_levels: dict[int, int] = {}
         self.directives: list[Directive] = []
 
     def result(self) -> tuple[str, OffsetMap]:

@@ -93,6 +93,8 @@ class Document:
     source: str
     offsets: OffsetMap = field(default_factory=OffsetMap)
     section_starts: list[int] = field(default_factory=list)  # prose offsets where headings begin
+    # heading level (1 for '#', 2 for '##') by prose offset, where the format says it (Markdown)
+    heading_levels: dict[int, int] = field(default_factory=dict)
     record: str | None = None
     url: str | None = None
     directives: list[Directive] = field(default_factory=list)

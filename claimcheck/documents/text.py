@@ -72,7 +72,8 @@ def join_soft_wraps(text: str) -> tuple[str, OffsetMap]:
 
 
 def heading_offsets(text: str) -> list[int]:
-    """Offsets of lines that look like headings: '# Title', or a short line without final
+    """Offsets of lines that look like headings: '# Title', a short first line without final
+    punctuation (the title), or a short line without final
     punctuation that opens a paragraph of prose ("Potential Side Effects" above sentences),
     as opposed to one line of a list ("Dry lips and skin" above "Dry eyes and nose").
 
@@ -86,6 +87,9 @@ def heading_offsets(text: str) -> list[int]:
             start, length, first, last = line
             if first == "#":
                 offsets.append(start)
+            elif prev is None and nxt is not None and length <= 120 and last not in _TERMINAL_PUNCT \
+                    and first.isupper():
+                offsets.append(start)  # the title: a short first line above the text
             elif (
                 length <= 80
                 and last not in _TERMINAL_PUNCT

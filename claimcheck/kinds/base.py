@@ -40,9 +40,10 @@ class MatchView:
         self.section_starts = section_starts  # token indices, ascending, first is 0
         self._section_ids = section_ids
         self.marks = marks  # the context marks (nlp/context.py MarkIndex), None: not known
-        # sentence index -> the categories of the sentence rules' findings there, filled by the
-        # engine before it asks the document rules (what a document claims, for ``about``)
-        self.found: dict[int, set[str]] = {}
+        # sentence index -> the sentence rules' findings there (token span, category, and the
+        # types of context that lowered them), filled by the engine before it asks the document
+        # rules (what a document claims, for ``about``)
+        self.found: dict[int, list[tuple[int, int, str, frozenset[str]]]] = {}
         self._breaks: list[int] | None = None
 
     def paragraph_index(self, token: int) -> int:

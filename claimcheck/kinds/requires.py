@@ -12,7 +12,8 @@ A mention is not a subject: with ``about``, the rule applies only to a document 
 ABOUT_SENTENCES sentences that match an ``about`` pattern in their own voice (no negation,
 question, warning, report or refutation bears on the pattern), or that carry a finding of a
 PROMOTING category, in a paragraph that mentions X ("Buy Accutane online. Take it daily."): a
-shop's offers, a guide's doses, a post's praise. One sentence with a DECISIVE finding (an offer
+shop's offers, a guide's doses, a post's praise. A match inside a mention of X is part of its
+name ("Finasteride 5 mg Tablets", "nature's Ozempic"), not something said about X. One sentence with a DECISIVE finding (an offer
 to sell, a dose to take) is enough. A news story that names the drug, a supplement "like Ozempic", a warning
 against buying it online are not about it in that way.
 """
@@ -75,10 +76,31 @@ def find_part(rule, view: MatchView) -> Facts:
     for start, end in longest_first(view.get(key(rule.id, "when"))):  # "Accutane 40 mg", not "Accutane"
         facts.mentions.setdefault(group(start), []).append(Candidate(start, end, insert=True))
     if about_needed(rule):
-        mentioned = {view.paragraph_index(s) for s, _ in view.get(key(rule.id, "when"))}
+        names = view.get(key(rule.id, "when"))
+        mentioned = {view.paragraph_index(s) for s, _ in names}
+
+        def inside_name(start: int, end: int) -> bool:
+            # a word inside a mention is part of X's name: the strength in "Finasteride 5 mg
+            # Tablets" is no dose instruction
+            return any(s <= start and end <= e for s, e in names)
+
+        def around_name(start: int, end: int) -> bool:
+            # a claim whose words hold X's name is about something else that X names: the
+            # nickname "nature's Ozempic", "as good as Accutane"
+            return any(s < end and start < e for s, e in names)
+
         own = {view.sentence_index(s) for s, e in view.get(key(rule.id, "about"))
-               if not view.context_of(s, e) & NOT_ITS_OWN}
-        own.update(i for i, categories in view.found.items() if categories & PROMOTING)
-        facts.about = [(view.sents[i][0], ABOUT_SENTENCES if view.found.get(i, set()) & DECISIVE else 1)
+               if not view.context_of(s, e) & NOT_ITS_OWN and not inside_name(s, e)}
+        weight: dict[int, int] = {}
+        for i, found in view.found.items():
+            for start, end, category, context in found:
+                if context & NOT_ITS_OWN:
+                    continue
+                if category in DECISIVE:
+                    weight[i] = ABOUT_SENTENCES
+                elif category in PROMOTING and not around_name(start, end):
+                    weight.setdefault(i, 1)
+        own.update(weight)
+        facts.about = [(view.sents[i][0], weight.get(i, 1))
                        for i in sorted(own) if view.paragraph_index(view.sents[i][0]) in mentioned]
     return facts

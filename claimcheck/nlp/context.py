@@ -19,9 +19,6 @@ from .matching import TokenMatcher, regex_spans
 from .sentences import sentence_bounds
 from .patterns import PatternCompiler
 
-CONTEXT_TYPES: tuple[str, ...] = (
-    "negated", "hedged", "question", "reported", "refuted", "warning", "cited",
-)
 EFFECTS: tuple[str, ...] = ("suppress", "lower", "ignore")
 DIRECTIONS = ("forward", "backward", "both", "sentence", "previous", "section")
 
@@ -86,6 +83,10 @@ def load_context_data() -> dict:
     return yaml.safe_load(text)
 
 
+# the kinds of context, as context.yaml names them (a rule's `context:` may set their effect)
+CONTEXT_TYPES: tuple[str, ...] = tuple(load_context_data()["types"])
+
+
 def default_policy() -> dict[str, dict[str, str]]:
     """Effect of each context type per category ('default' for all categories)."""
     return load_context_data()["policy"]
@@ -124,6 +125,12 @@ class ContextMarker:
         self.refutable = frozenset(follow.get("claims", ()))
         self.refuting = frozenset(follow.get("next", ()))
         self.refuting_within = int(follow.get("within", 6))
+        quotes = data.get("quotes") or {}
+        self.quote_type = quotes.get("type")
+        self.phrase_type = quotes.get("phrase_type", self.quote_type)
+        self.phrase_reach = int(quotes.get("phrase_tokens", 0))
+        self.quote_pairs = {nlp.vocab.strings.add(o): nlp.vocab.strings.add(c) for o, c in quotes.get("pairs", ())}
+        self.quote_reach = int(quotes.get("max_tokens", 60))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
         if pseudo:
             self.matcher.add("pseudo", pseudo)
@@ -152,8 +159,34 @@ class ContextMarker:
                 if mark is not None:
                     marks.append(mark)
             marks.extend(self._refuted_next(sents, marks))
+        if self.quote_type and self.quote_pairs:
+            marks.extend(self._quoted(doc))
         doc._.claimcheck_context = marks
         return doc
+
+    def _quoted(self, doc: Doc) -> list[ContextMark]:
+        """Words between paired quotation marks, in one paragraph and at most quote_reach tokens
+        apart: someone else's words (quote_type), or, when a short phrase and no sentence, a
+        phrase mentioned rather than used (phrase_type: 'a search for "buy isotretinoin"')."""
+        orths, spaces = doc.to_array([ORTH, IS_SPACE]).T.tolist()
+        marks: list[ContextMark] = []
+        open_at, closer = -1, 0
+        for i, (orth, space) in enumerate(zip(orths, spaces)):
+            if space and "\n" in doc[i].text:
+                open_at = -1  # a quotation does not cross a paragraph
+            elif open_at >= 0 and orth == closer:
+                if i - open_at > 1:
+                    inside = doc[open_at + 1:i]
+                    phrase = i - open_at - 1 <= self.phrase_reach and not any(
+                        t.is_punct and t.text in ".!?;" for t in inside)
+                    marks.append(ContextMark(self.phrase_type if phrase else self.quote_type,
+                                             doc[open_at].text, open_at, open_at + 1, open_at + 1, i))
+                open_at = -1
+            elif open_at >= 0 and i - open_at > self.quote_reach:
+                open_at = -1
+            if open_at < 0 and orth in self.quote_pairs and (not marks or marks[-1].scope_end != i):
+                open_at, closer = i, self.quote_pairs[orth]
+        return marks
 
     def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:
         """A reported claim whose next sentence negates, refutes or warns is refuted there."""
