@@ -18,6 +18,7 @@ from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
 from .nlp.language import Detected, detect
 from .nlp.matching import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
+from .lists import list_leads
 from .prefilter import Excerpt, Prefilter
 from .rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .rulebook.compiled import in_scope
@@ -305,6 +306,7 @@ class Linter:
             ids = [bisect.bisect_right(section_points, excerpt.to_document(token_starts[min(t, last)])) - 1
                    for t in sections]
         view = MatchView(doc, spans, sections, ids)
+        view.leads = _leads(document, excerpt, token_starts)
         view.marks = MarkIndex(_framed(doc._.claimcheck_context or [], sections, headings, view.sents, title))
         return view
 
@@ -398,6 +400,22 @@ def _drop_crossing(doc: Doc, spans: dict[str, list[tuple[int, int]]]) -> None:
                 and bisect.bisect_right(firsts, s) == bisect.bisect_left(firsts, e)]
         if len(kept) != len(found):
             spans[key] = kept
+
+
+def _leads(document: Document, excerpt: Excerpt | None, token_starts: list[int]) -> dict[int, tuple[int, int]]:
+    """The list items of the text (lists.py) as the first token of each item line -> the token
+    range of its lead-in line, where the excerpt holds both."""
+    found = list_leads(document.text, document.section_starts)
+    if not found:
+        return {}
+    at = (lambda c: c) if excerpt is None else excerpt.from_document
+    out = {}
+    for item, (lo, hi) in found.items():
+        a, b, c = at(item), at(lo), at(hi)
+        if a is not None and b is not None and c is not None:
+            out[bisect.bisect_left(token_starts, a)] = (bisect.bisect_left(token_starts, b),
+                                                        bisect.bisect_left(token_starts, c))
+    return out
 
 
 def _title(document: Document, heading_chars: list[int], token_starts: list[int],

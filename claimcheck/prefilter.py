@@ -36,7 +36,7 @@ and are exactly those the whole text would give:
   decides which units are kept), and drops matches that cross a line break (in the whole
   text too): a match then never depends on which unit follows its own.
 * Rules. A phrase rule needs its match (or regex) in a unit; a together rule needs every
-  group in one unit; a requires rule needs its trigger ("when") somewhere, and then every
+  group in one unit, or in a list item's unit and its lead-in's (lists.py: both are kept); a requires rule needs its trigger ("when") somewhere, and then every
   unit that might satisfy it. A rule scoped to concepts (a drug pack) counts only if the
   document may mention them, and then every unit that may mention them is kept, so the
   engine's view of what the document mentions is exact.
@@ -72,6 +72,7 @@ import ahocorasick
 from spacy.attrs import ORTH
 
 from .kinds import trigger_keys
+from .lists import list_leads
 from .kinds.base import key as part_key
 from .nlp.lemmas import lemma_forms
 from .nlp.matching import (literal_words, needs_all, needs_any, odd_letters, regex_matches, regex_needs,
@@ -427,7 +428,12 @@ class Prefilter:
         scan = _Scan(self, text, lowered)
         units_of = scan.driving()
         regex_spans = scan.regexes(units_of)
-        kept, matching, paragraphs = self._needed(units_of, scan.holds, part)
+        leads = {}
+        for item, (lo, _) in list_leads(text, section_starts).items():
+            u, lead = bisect.bisect_right(scan.starts, item) - 1, bisect.bisect_right(scan.starts, lo) - 1
+            if u != lead:
+                leads[u] = lead
+        kept, matching, paragraphs = self._needed(units_of, scan.holds, part, leads)
         if not kept:
             return Excerpt("", [])
         if paragraphs and scan.line_start is not None:  # long lines were cut: keep the whole line
@@ -461,7 +467,7 @@ class Prefilter:
             excerpt.regex_spans[k] = mapped
         return excerpt
 
-    def _needed(self, units_of: dict[str, set[int]], holds, part: bool = False
+    def _needed(self, units_of: dict[str, set[int]], holds, part: bool = False, leads: dict[int, int] | None = None
                 ) -> tuple[set[int], dict[int, set[str]], set[int]]:
         """The units to keep, and of them those where a sentence rule may fire, with the
         context types its rules heed (_with_context keeps what their context needs), and those
@@ -498,6 +504,14 @@ class Prefilter:
             if plan.kind == "together":
                 hits = set.intersection(*(units_of.get(k, none) for k in plan.keys))
                 hits = {u for u in hits if all(holds(u, k) for k in plan.keys)}
+                # a list item with some groups, its lead-in with the rest (lists.py)
+                some = set().union(*(units_of.get(k, none) for k in plan.keys)) if leads else none
+                for u in some.intersection(leads or ()) - hits:
+                    lead = leads[u]
+                    if all(
+                            (u in units_of.get(k, none) and holds(u, k))
+                            or (lead in units_of.get(k, none) and holds(lead, k)) for k in plan.keys):
+                        hits |= {u, lead}
             else:
                 hits = set().union(*(units(k) for k in plan.keys))
             if not hits or not all(any(mentions(c) for c in group) for group in plan.scope):

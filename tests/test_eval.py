@@ -101,6 +101,21 @@ expect:
     assert data["overall"]["tp"] == 2 and data["overall"]["fp"] == 0
 
 
+def test_a_document_finding_is_not_judged_by_the_clean_words_it_points_at(cli, tmp_path):
+    """The page's clean sentence holds the first mention the document rule points at; the
+    finding is about the whole page (a missing warning), matched against document labels."""
+    path = write(tmp_path, """document: glow.txt
+expect_categories: [missing-warning]
+expect:
+  - {category: missing-warning, severity: critical}
+clean:
+  - {text: Accutane 20 mg clears skin., why: a plain statement of use}
+""", "Accutane 20 mg clears skin. Take it with food. Order a month's pack at a discount.\n")
+    data = cli("eval", str(path), "--format", "json").json()
+    assert data["overall"]["tp"] == 1
+    assert [f["rule"] for f in data["false_alarms"]] == []
+
+
 @pytest.mark.parametrize("sidecar, message", [
     ("document: glow.txt\nexpect:\n  - {rule: no-such-rule, text: miracle}\n",
      "glow.expected.yaml:3: unknown rule 'no-such-rule'"),

@@ -148,7 +148,8 @@ def compare(gold: Gold, findings: list[Finding]) -> Outcome:
     for j, f in enumerate(findings):
         if j not in used_f:
             here = (f.position.start, f.position.end)
-            clean = None if f.position.start is None else next(
+            # a document finding only points at a mention: the words there are no claim of it
+            clean = None if f.position.start is None or f.scope == "document" else next(
                 (c for c in gold.clean if any(_overlaps(here, s) for s in c.spans)), None)
             if clean is None and f.category in expected:
                 outcome.unlabelled.append(f)

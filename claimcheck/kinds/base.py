@@ -45,6 +45,9 @@ class MatchView:
         # rules (what a document claims, for ``about``)
         self.found: dict[int, list[tuple[int, int, str, frozenset[str]]]] = {}
         self._breaks: list[int] | None = None
+        # list items (lists.py): the first token of an item line -> its lead-in line's tokens
+        self.leads: dict[int, tuple[int, int]] = {}
+        self._item_leads: dict[int, list[int]] | None = None
 
     def paragraph_index(self, token: int) -> int:
         """Which paragraph a token is in: the line breaks before it (a line of the document is
@@ -62,6 +65,17 @@ class MatchView:
 
     def get(self, key: str) -> list[tuple[int, int]]:
         return self.spans.get(key, [])
+
+    def item_leads(self) -> dict[int, list[int]]:
+        """The sentences of list items -> the sentences of their lead-in line."""
+        if self._item_leads is None:
+            self._item_leads = {}
+            n = len(self.doc)
+            for first, (lo, hi) in self.leads.items():
+                if first < n and lo < n:
+                    self._item_leads[self.sentence_index(first)] = list(range(
+                        self.sentence_index(lo), self.sentence_index(max(lo, min(hi, n) - 1)) + 1))
+        return self._item_leads
 
     def sentence_index(self, token: int) -> int:
         return bisect.bisect_right(self._sent_starts, token) - 1

@@ -12,8 +12,10 @@ A mention is not a subject: with ``about``, the rule applies only to a document 
 ABOUT_SENTENCES sentences that match an ``about`` pattern in their own voice (no negation,
 question, warning, report or refutation bears on the pattern), or that carry a finding of a
 PROMOTING category, in a paragraph that mentions X ("Buy Accutane online. Take it daily."): a
-shop's offers, a guide's doses, a post's praise. A match inside a mention of X is part of its
-name ("Finasteride 5 mg Tablets", "nature's Ozempic"), not something said about X. One sentence with a DECISIVE finding (an offer
+shop's offers, a guide's doses, a post's praise. A match inside a mention of X counts once:
+the strength in "Accutane 20 mg" says a dose, but repeated down a leaflet ("Finasteride 5 mg
+Tablets") it is the product's name; a promoting finding whose words hold X's name is about
+something X names ("nature's Ozempic"), not about X. One sentence with a DECISIVE finding (an offer
 to sell, a dose to take) is enough. A news story that names the drug, a supplement "like Ozempic", a warning
 against buying it online are not about it in that way.
 """
@@ -80,8 +82,8 @@ def find_part(rule, view: MatchView) -> Facts:
         mentioned = {view.paragraph_index(s) for s, _ in names}
 
         def inside_name(start: int, end: int) -> bool:
-            # a word inside a mention is part of X's name: the strength in "Finasteride 5 mg
-            # Tablets" is no dose instruction
+            # a word inside a mention is part of X's name: "Accutane 20 mg" once says which
+            # dose, but "Finasteride 5 mg Tablets" repeated down a leaflet is its name
             return any(s <= start and end <= e for s, e in names)
 
         def around_name(start: int, end: int) -> bool:
@@ -89,8 +91,16 @@ def find_part(rule, view: MatchView) -> Facts:
             # nickname "nature's Ozempic", "as good as Accutane"
             return any(s < end and start < e for s, e in names)
 
-        own = {view.sentence_index(s) for s, e in view.get(key(rule.id, "about"))
-               if not view.context_of(s, e) & NOT_ITS_OWN and not inside_name(s, e)}
+        own: set[int] = set()
+        strength_seen = False
+        for s, e in sorted(view.get(key(rule.id, "about"))):
+            if view.context_of(s, e) & NOT_ITS_OWN:
+                continue
+            if inside_name(s, e):
+                if strength_seen:
+                    continue
+                strength_seen = True
+            own.add(view.sentence_index(s))
         weight: dict[int, int] = {}
         for i, found in view.found.items():
             for start, end, category, context in found:
