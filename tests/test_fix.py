@@ -261,3 +261,17 @@ def test_a_replacement_safe_only_for_some_phrases_leaves_the_others(cli, tmp_pat
     assert "1 more fixable with --unsafe" in run.out
     cli("fix", str(path), "--unsafe")
     assert path.read_text() == "Some reach long-term remission.\n"
+
+
+def test_a_pure_rename_is_safe_on_any_page_and_a_myth_keeps_its_finding(cli, tmp_path):
+    """Issue 14, point 7: the outdated bacterium name is renamed without --unsafe on a page that
+    names no drug; the juvenile-diabetes rename is not made where it would polish a myth."""
+    path = write(tmp_path / "skin.txt", "Acne involves Propionibacterium acnes bacteria on the skin.\n"
+                                        "Studies show that juvenile diabetes is caused by sugar.\n")
+    run = cli("fix", str(path))
+    assert path.read_text() == ("Acne involves Cutibacterium acnes bacteria on the skin.\n"
+                                "Studies show that juvenile diabetes is caused by sugar.\n")
+    assert f'{path}:1:15: fixed outdated-propionibacterium: "Propionibacterium acnes" -> "Cutibacterium acnes"' in run.out
+    assert "dropped outdated-juvenile-diabetes" in run.out
+    found = cli("lint", str(path), "--format", "json").json()
+    assert "misinformation-type1-diabetes-cause" in {f["rule"] for r in found["files"] for f in r["findings"]}
