@@ -160,7 +160,7 @@ BOILERPLATE_PAGE = """<!DOCTYPE html>
 <aside class="related">
   <h3>Related News</h3>
   <ul>
-    <li><a href="/a">Buy isotretinoin online without a prescription, readers say</a></li>
+    <li><a href="/a">Buy isotretinoin online without a prescription here</a></li>
     <li><a href="/b">Five foods for clear skin</a></li>
   </ul>
 </aside>
@@ -197,7 +197,7 @@ def test_all_mode_finds_the_claims_in_boilerplate_too(linter):
     assert [f.position.line for f in findings_by_rule(findings, OVERCLAIM)] == [
         _line_of("Accutane permanently cures acne.")]
     assert [f.position.line for f in findings_by_rule(findings, NO_PRESCRIPTION)] == [
-        _line_of("We use cookies."), _line_of("readers say"), _line_of("Great article!")]
+        _line_of("We use cookies."), _line_of("without a prescription here"), _line_of("Great article!")]
 
 
 def test_all_mode_is_the_visible_text_only():

@@ -60,6 +60,52 @@ def test_a_judged_key_matches_only_inside_its_ranges(nlp):
     assert ours(doc, {}, frozenset({"strength"})) == []
 
 
+GAPPED = {
+    # a word, up to 3 words, another: with sets, optional words and lemmas in the pieces
+    "buy_gap_rx": [[{"LOWER": {"IN": ["buy", "order"]}}, {"OP": "{0,3}"},
+                    {"LOWER": "without", "OP": "?"}, {"LOWER": "prescription"}]],
+    # three pieces, and the same key also holding a sequence without a gap
+    "three": [[{"LOWER": "no"}, {"OP": "{0,2}"}, {"LOWER": "needed"}, {"OP": "{0,4}"}, {"LOWER": "today"}],
+              [{"LOWER": "rx"}, {"LOWER": "free"}]],
+    # a piece of optional words only cannot be matched alone: it stays with the Matcher
+    "optional_piece": [[{"LOWER": "order"}, {"OP": "{0,2}"}, {"LOWER": "now", "OP": "?"}]],
+}
+
+GAPPED_TEXTS = [
+    "Buy it now without prescription. Order prescription. buy a b c d prescription.",
+    "No doctor needed, order today today. No need needed x y z w today. rx free, Rx free.",
+    "order order now now prescription prescription without prescription",
+    "buy prescription buy x prescription buy x y prescription buy x y z prescription",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", GAPPED_TEXTS)
+def test_sequences_with_gaps_match_as_spacy_does(nlp, text):
+    """A gap's pieces are matched apart and joined: the same spans, once each, as spaCy's
+    Matcher gives for the whole sequence (which is exponential in the gap's length)."""
+    ours = TokenMatcher(nlp.vocab)
+    matcher = Matcher(nlp.vocab)
+    for key, seqs in GAPPED.items():
+        ours.add(key, seqs)
+        matcher.add(key, seqs)
+    assert len(ours._joins) == 2, "buy_gap_rx and three are split at their gaps"
+    doc = nlp(text)
+    got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
+    assert len(got) == len(set(got)), "each span once per key"
+    assert set(got) == {(nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc)}
+
+
+def test_a_judged_gapped_key_matches_only_inside_one_of_its_ranges(nlp):
+    ours = TokenMatcher(nlp.vocab)
+    ours.add("buy_gap_rx", GAPPED["buy_gap_rx"])
+    doc = nlp("buy a . buy prescription")
+    assert {(s, e) for _, s, e in ours(doc)} == {(0, 5), (3, 5)}
+    assert {(s, e) for _, s, e in ours(doc, {"buy_gap_rx": [(3, 5)]}, frozenset({"buy_gap_rx"}))} == {(3, 5)}
+    # each piece inside a range, but the whole across two: not a match
+    assert ours(doc, {"buy_gap_rx": [(0, 2), (4, 5)]}, frozenset({"buy_gap_rx"})) == []
+
+
 PATTERNS = [
     r"\bbuy\s+\w+\s+online\b",
     r"(?i)\b(?:mg|milligrams?)\b",

@@ -109,7 +109,7 @@ def test_rules_list_and_show(cli):
     listing = cli("rules", "list")
     assert listing.code == 0
     row = next(l for l in listing.out.splitlines() if l.startswith("outdated-propionibacterium "))
-    assert row.split() == ["outdated-propionibacterium", "outdated", "info", "isotretinoin"]
+    assert row.split() == ["outdated-propionibacterium", "outdated", "info", "core"]
     show = cli("rules", "show", "outdated-propionibacterium")
     assert show.code == 0
     for expected in ("category:  outdated", "replacement: Cutibacterium acnes",

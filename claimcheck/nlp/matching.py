@@ -10,6 +10,12 @@ name, then perhaps a number, then perhaps a unit; "[" #num "]"; #url) is matched
 Matcher: its first words by a PhraseMatcher (or its first token's test on an attribute array),
 the rest read off token attribute arrays. The Matcher would try each of the hundred names at
 every token, and makes a Token object per token and per set it tests.
+
+A sequence with gaps ("@purchase ...20 @no-prescription") is matched piece by piece: the pieces
+between its gaps under keys of their own, then joined where each piece starts at most the gap's
+length after the one before ends. spaCy spells a gap of up to N words out as N optional
+tokens, whose states it does not merge: its cost grows exponentially with N (a sentence took a
+second with a gap of 20).
 """
 from __future__ import annotations
 
@@ -57,9 +63,30 @@ class TokenMatcher:
         self._tested: dict[int, dict[int, list[int]]] = {}
         self._simple_seqs: dict[int, tuple[int, str, list]] = {}
         self._attrs: list[int] = []  # the attributes tested
+        # sequences with gaps: (the key's id, the key, its pieces' keys, the gaps between them)
+        self._joins: list[tuple[int, str, list[str], list[int]]] = []
+        self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
+        self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
         self.sequences.setdefault(key, []).extend(seqs)
+        whole: list[Sequence] = []
+        for seq in seqs:
+            split = _split_at_gaps(seq)
+            if split is None:
+                whole.append(seq)
+                continue
+            pieces, gaps = split
+            names = [f"{key}\x1e{len(self._joins)}.{n}" for n in range(len(pieces))]
+            for name, piece in zip(names, pieces):
+                self._add(name, [piece])
+                self._piece_ids[self.vocab.strings.add(name)] = name
+                self._parent[name] = key
+            self._joins.append((self.vocab.strings.add(key), key, names, gaps))
+        if whole:
+            self._add(key, whole)
+
+    def _add(self, key: str, seqs: list[Sequence]) -> None:
         general: list[Sequence] = []
         phrases: dict[str, list[Doc]] = {attr: [] for attr in PHRASE_ATTRS}
         for seq in seqs:
@@ -126,17 +153,53 @@ class TokenMatcher:
             for key, anchors, matcher in self.general:
                 if anchors is not None and anchors.isdisjoint(present):
                     continue
-                if key not in judged:
+                judged_as = self._parent.get(key, key)  # a piece is judged in its key's ranges
+                if judged_as not in judged:
                     found.extend(matcher(doc))
                     continue
-                for a, b in (where or {}).get(key, ()):
+                for a, b in (where or {}).get(judged_as, ()):
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
         for phrase_matcher in self.phrases.values():
             if len(phrase_matcher):
                 found.extend(phrase_matcher(doc))
         if self._simple_seqs:
             found.extend(self._simple_matches(doc, where or {}, judged))
+        if self._joins:
+            found = self._joined(found, where or {}, judged)
         return found
+
+    def _joined(self, found: list[tuple[int, int, int]], where: dict[str, list[tuple[int, int]]],
+                judged: frozenset[str]) -> list[tuple[int, int, int]]:
+        """``found`` without the pieces' matches, with the gapped sequences they make: every
+        (start, end) spaCy's Matcher would give for the whole sequence, once per key."""
+        piece_ids = self._piece_ids
+        by_piece: dict[str, dict[int, list[int]]] = {}
+        kept: list[tuple[int, int, int]] = []
+        for match_id, start, end in found:
+            piece = piece_ids.get(match_id)
+            if piece is None:
+                kept.append((match_id, start, end))
+            else:
+                by_piece.setdefault(piece, {}).setdefault(start, []).append(end)
+        have = set(kept)
+        for key_id, key, names, gaps in self._joins:
+            first = by_piece.get(names[0])
+            if not first:
+                continue
+            spans = {(s, e) for s, ends in first.items() for e in ends}
+            for name, gap in zip(names[1:], gaps):
+                starts = by_piece.get(name, {})
+                spans = {(s, e2) for s, e in spans for g in range(gap + 1) for e2 in starts.get(e + g, ())}
+                if not spans:
+                    break
+            ranges = where.get(key, ()) if key in judged else None
+            for s, e in sorted(spans):
+                if ranges is not None and not any(a <= s and e <= b for a, b in ranges):
+                    continue
+                if (key_id, s, e) not in have:
+                    have.add((key_id, s, e))
+                    kept.append((key_id, s, e))
+        return kept
 
     def _simple(self, seq: Sequence):
         """A sequence of single tokens, each with at most one attribute test, all required
@@ -202,8 +265,9 @@ class TokenMatcher:
         for own, start, end in heads:
             key_id, key, rest = self._simple_seqs[own]
             limit = len(doc)
-            if key in judged:
-                limit = next((b for a, b in where.get(key, ()) if a <= start and end <= b), -1)
+            judged_as = self._parent.get(key, key)
+            if judged_as in judged:
+                limit = next((b for a, b in where.get(judged_as, ()) if a <= start and end <= b), -1)
                 if end > limit:
                     continue
             ends = {end}
@@ -261,6 +325,24 @@ def _as_phrases(seq: Sequence, max_phrases: int = MAX_PHRASES_PER_PATTERN) -> tu
         return None
     word_lists = [[w for w in combo if w is not None] for combo in itertools.product(*choices)]
     return attr, [w for w in word_lists if w]
+
+
+def _split_at_gaps(seq: Sequence) -> tuple[list[Sequence], list[int]] | None:
+    """The pieces of a sequence between its gaps ({"OP": "{0,N}"}) and the gaps' lengths;
+    None without a gap, or where a piece could match nothing (a gap at an end, two in a row,
+    a piece of optional words only): the Matcher keeps those."""
+    pieces: list[Sequence] = [[]]
+    gaps: list[int] = []
+    for token in seq:
+        m = re.fullmatch(r"\{0,(\d+)\}", token.get("OP", "")) if set(token) == {"OP"} else None
+        if m:
+            gaps.append(int(m.group(1)))
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    if not gaps or not all(any(t.get("OP") not in ("?", "*") for t in piece) for piece in pieces):
+        return None
+    return pieces, gaps
 
 
 def _spell_out_first_set(seqs: list[Sequence]) -> list[Sequence]:
