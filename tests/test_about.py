@@ -45,3 +45,28 @@ def test_sellers_described_in_a_story_do_not_make_it_about_the_drug(lint_text):
     story = ("He mentioned finding websites offering tramadol, no questions asked. "
              "The company was sued for allegedly selling tramadol without a prescription.\n")
     assert not {r for r in rules_of(lint_text, story) if r.endswith("-warning")}
+
+
+@pytest.mark.parametrize("yardstick", ["cheaper than Ozempic", "a natural alternative to Ozempic",
+                                       "an Ozempic alternative", "as good as Ozempic"])
+def test_a_drug_named_as_a_yardstick_is_not_the_subject(lint_text, yardstick):
+    """A sentence that names X only to compare something with it does not make the page about
+    X, even when it sells (the berberine); nor does a price of another product beside X's."""
+    story = (f"Berberine is {yardstick}, and you can buy it online. "
+             "Ozempic has a list price of $935 a month, and a bottle of berberine costs $30.\n")
+    assert THYROID not in rules_of(lint_text, story)
+    shop = ("Ozempic is a weekly injection, and you can buy it online. "
+            "Ozempic has a list price of $935 a month, and a box of pen needles costs $30.\n")
+    assert THYROID in rules_of(lint_text, shop)
+
+
+def test_news_of_a_change_in_legal_status_is_no_offer(lint_text):
+    news = ("Viagra: in the future without a prescription, but still from the pharmacy\n\n"
+            "A committee will advise next week whether sildenafil should stay prescription only.\n")
+    found = rules_of(lint_text, news)
+    assert not {"pde5-no-prescription", "sourcing-no-prescription"} & found
+    assert not {"pde5-missing-nitrate-warning", "pde5-missing-priapism-warning"} & found
+    shop = "Viagra without a prescription, shipped in 24 hours. Take one 50 mg tablet an hour before sex.\n"
+    found = rules_of(lint_text, shop)
+    assert "sourcing-no-prescription" in found  # core's rule reports the drug named without one
+    assert {"pde5-missing-nitrate-warning", "pde5-missing-priapism-warning"} <= found

@@ -18,6 +18,12 @@ Tablets") it is the product's name; a promoting finding whose words hold X's nam
 something X names ("nature's Ozempic"), not about X. One sentence with a DECISIVE finding (an offer
 to sell, a dose to take) is enough. A news story that names the drug, a supplement "like Ozempic", a warning
 against buying it online are not about it in that way.
+
+X named as a yardstick ("cheaper than Ozempic", "a natural alternative to Viagra", "Ozempic-like")
+is no mention of it for ``about``: such a sentence does not count, nor does its paragraph. A
+sentence without X counts (its "it" is X: "Buy Accutane online. Take it daily.") unless it names
+another product (a supplement, another drug): "The cost of a bottle of berberine is $30" beside
+Ozempic's price is about berberine.
 """
 from __future__ import annotations
 
@@ -39,6 +45,16 @@ NOT_ITS_OWN = not_its_own()
 PROMOTING = frozenset({"overclaim", "risk-minimization", "unsafe-sourcing", "dosing", "sensational", "testimonial"})
 # ... of which these alone make a document about X: it sells X, or tells how much of it to take
 DECISIVE = frozenset({"unsafe-sourcing", "dosing"})
+# words before X (lower case) that make it a yardstick, not the subject: "cheaper than X"
+YARDSTICK_BEFORE = frozenset({"than", "like", "versus", "vs", "vs.", "natural", "herbal", "nature's",
+                              "nature’s", "instead of", "alternative to", "alternatives to", "compared to",
+                              "compared with", "similar to", "rival to", "man's", "man’s", "as good as",
+                              "as effective as"})
+# ... and after it: "an Ozempic alternative", "Ozempic-like"
+YARDSTICK_AFTER = frozenset({"alternative", "alternatives", "substitute", "substitutes", "dupe", "dupes",
+                             "-like"})
+# concepts that name another product a sentence may be about
+OTHER_PRODUCTS = ("@supplement", "@rx-drug")
 
 
 @dataclass
@@ -79,7 +95,12 @@ def find_part(rule, view: MatchView) -> Facts:
         facts.mentions.setdefault(group(start), []).append(Candidate(start, end, insert=True))
     if about_needed(rule):
         names = view.get(key(rule.id, "when"))
-        mentioned = {view.paragraph_index(s) for s, _ in names}
+        plain = [(s, e) for s, e in names if not _yardstick(view.doc, s, e)]
+        mentioned = {view.paragraph_index(s) for s, _ in plain}
+        with_x = {view.sentence_index(s) for s, _ in plain}
+        compared = {view.sentence_index(s) for s, _ in names} - with_x
+        others = {view.sentence_index(s) for concept in OTHER_PRODUCTS for s, e in view.get(concept)
+                  if not any(a <= s and e <= b for a, b in names)}
 
         def inside_name(start: int, end: int) -> bool:
             # a word inside a mention is part of X's name: "Accutane 20 mg" once says which
@@ -111,6 +132,17 @@ def find_part(rule, view: MatchView) -> Facts:
                 elif category in PROMOTING and not around_name(start, end):
                     weight.setdefault(i, 1)
         own.update(weight)
-        facts.about = [(view.sents[i][0], weight.get(i, 1))
-                       for i in sorted(own) if view.paragraph_index(view.sents[i][0]) in mentioned]
+        facts.about = [(view.sents[i][0], weight.get(i, 1)) for i in sorted(own)
+                       if view.paragraph_index(view.sents[i][0]) in mentioned and i not in compared
+                       and (i in with_x or i not in others)]
     return facts
+
+
+def _yardstick(doc, start: int, end: int) -> bool:
+    """X, at tokens [start, end), named as what something else is compared with."""
+    before = [t.lower_ for t in doc[max(0, start - 3):start] if not t.is_space and t.lower_ not in ('"', "“", "‘", "'")]
+    if before and (before[-1] in YARDSTICK_BEFORE or " ".join(before[-2:]) in YARDSTICK_BEFORE
+                   or "".join(before[-2:]) in YARDSTICK_BEFORE or " ".join(before[-3:]) in YARDSTICK_BEFORE):
+        return True
+    after = [t.lower_ for t in doc[end:end + 2] if not t.is_space]
+    return bool(after) and (after[0] in YARDSTICK_AFTER or "".join(after[:2]) in YARDSTICK_AFTER)
