@@ -70,3 +70,13 @@ def test_news_of_a_change_in_legal_status_is_no_offer(lint_text):
     found = rules_of(lint_text, shop)
     assert "sourcing-no-prescription" in found  # core's rule reports the drug named without one
     assert {"pde5-missing-nitrate-warning", "pde5-missing-priapism-warning"} <= found
+
+
+def test_a_diary_of_ones_own_course_does_not_instruct(lint_text):
+    """Doses in the first person, with no "you", tell of a course, not how to take the drug."""
+    diary = ("Week one of my Accutane course. I have been prescribed 25 mg of Accutane a day, "
+             "lower than my dermatologist's usual starting dose. I take it with dinner.\n")
+    assert "isotretinoin-missing-pregnancy-warning" not in rules_of(lint_text, diary)
+    advice = ("Week one of my Accutane course. I was prescribed 25 mg of Accutane a day; "
+              "you should start on 25 mg too. Take it with dinner.\n")
+    assert "isotretinoin-missing-pregnancy-warning" in rules_of(lint_text, advice)

@@ -24,6 +24,9 @@ is no mention of it for ``about``: such a sentence does not count, nor does its 
 sentence without X counts (its "it" is X: "Buy Accutane online. Take it daily.") unless it names
 another product (a supplement, another drug): "The cost of a bottle of berberine is $30" beside
 Ozempic's price is about berberine.
+
+Nor does a sentence in the first person singular with no "you" in it: a diary names doses
+without telling a reader to take them ("I have been prescribed 25 mg").
 """
 from __future__ import annotations
 
@@ -55,6 +58,8 @@ YARDSTICK_AFTER = frozenset({"alternative", "alternatives", "substitute", "subst
                              "-like"})
 # concepts that name another product a sentence may be about
 OTHER_PRODUCTS = ("@supplement", "@rx-drug")
+FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "myself"})
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 
 
 @dataclass
@@ -117,11 +122,14 @@ def find_part(rule, view: MatchView) -> Facts:
         for s, e in sorted(view.get(key(rule.id, "about"))):
             if view.context_of(s, e) & NOT_ITS_OWN:
                 continue
+            i = view.sentence_index(s)
+            if _diary(view.doc[view.sents[i][0]:view.sents[i][1]]):
+                continue
             if inside_name(s, e):
                 if strength_seen:
                     continue
                 strength_seen = True
-            own.add(view.sentence_index(s))
+            own.add(i)
         weight: dict[int, int] = {}
         for i, found in view.found.items():
             for start, end, category, context in found:
@@ -136,6 +144,12 @@ def find_part(rule, view: MatchView) -> Facts:
                        if view.paragraph_index(view.sents[i][0]) in mentioned and i not in compared
                        and (i in with_x or i not in others)]
     return facts
+
+
+def _diary(sentence) -> bool:
+    """A sentence in the first person singular that does not address the reader."""
+    words = {t.lower_ for t in sentence}
+    return not words.isdisjoint(FIRST_PERSON) and words.isdisjoint(SECOND_PERSON)
 
 
 def _yardstick(doc, start: int, end: int) -> bool:
