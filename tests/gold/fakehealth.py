@@ -11,6 +11,14 @@ reviewed yet (``--template`` prints those as review entries to fill in).
     .venv/bin/python tests/gold/fakehealth.py             # figures on the sample
     .venv/bin/python tests/gold/fakehealth.py --all       # figures on the whole dump
     .venv/bin/python tests/gold/fakehealth.py --template  # unreviewed findings as YAML
+    .venv/bin/python tests/gold/fakehealth.py --minor     # 50 minor-or-worse findings drawn at
+                                                          # random from the whole dump, vs.
+                                                          # fakehealth-minor-review.yaml
+
+The minor sample is drawn from the findings of the rulebook being measured (sorted by
+document and position, then ``random.Random(MINOR_SEED).sample``), so a change to the rules
+draws a new sample: findings judged before keep their verdicts, new ones need judging
+(``--minor --template``).
 
 It reads ../shared, which a fresh clone does not have; without it the script says so.
 """
@@ -32,6 +40,9 @@ DUMP = SHARED / "corpus" / "fakehealth.jsonl.gz"
 REVIEW = HERE / "fakehealth-review.yaml"
 SEED = 20261122
 SAMPLE_SIZE = 100
+MINOR_REVIEW = HERE / "fakehealth-minor-review.yaml"
+MINOR_SEED = 20261206
+MINOR_SAMPLE = 50
 SENTENCE_KEY = 100  # a review entry names its finding by document, rule and sentence start
 
 
@@ -71,16 +82,19 @@ def read_review(path: Path = REVIEW) -> dict[tuple[str, str, str], Reviewed]:
     return out
 
 
-def serious_findings(records: list[dict]):
-    """(record id, finding) for every major or critical finding, in document order."""
+def serious_findings(records: list[dict], least: str = "major"):
+    """(record id, finding) for every major or critical finding (or every one of at least the
+    severity ``least``), in document order."""
     from claimcheck import Severity, build_linter, text_document
+
+    floor = Severity[least.upper()]
 
     linter = build_linter()
     documents = (text_document(f"{rec.get('title') or ''}\n\n{rec.get('text') or ''}", rec["id"])
                  for rec in records)
     for document, checked in linter.lint_many(documents):
         for f in checked.findings:
-            if f.severity >= Severity.MAJOR:
+            if f.severity >= floor:
                 yield document.path, f
 
 
@@ -88,13 +102,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--all", action="store_true", help="every article of the dump, not the sample")
     parser.add_argument("--template", action="store_true", help="print unreviewed findings as review entries")
+    parser.add_argument("--minor", action="store_true",
+                        help=f"a random {MINOR_SAMPLE} of the minor-or-worse findings on the whole dump")
     args = parser.parse_args(argv)
     if not DUMP.exists():
         print(f"{DUMP} is absent (../shared is not part of a fresh clone)", file=sys.stderr)
         return 2
-    records = everything() if args.all else sample()
-    review = read_review()
-    found = list(serious_findings(records))
+    records = everything() if args.all or args.minor else sample()
+    review = read_review(MINOR_REVIEW if args.minor else REVIEW)
+    if args.minor:
+        every = list(serious_findings(records, "minor"))
+        drawn = sorted(random.Random(MINOR_SEED).sample(range(len(every)), min(MINOR_SAMPLE, len(every))))
+        found = [every[i] for i in drawn]
+    else:
+        found = list(serious_findings(records))
     judged, unreviewed, seen = [], [], set()
     for doc, f in found:
         k = key(doc, f.rule, f.sentence)
@@ -102,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         (judged if k in review else unreviewed).append((doc, f, review.get(k)))
     if args.template:
         entries = [{"doc": doc, "rule": f.rule, "severity": str(f.severity), "text": f.text,
-                    "sentence": key(doc, f.rule, f.sentence)[2], "verdict": None, "why": ""}
+                    "sentence": key(doc, f.rule, f.sentence)[2], "verdict": None, "why": "",
+                    **({"context": f.sentence} if args.minor else {})}
                    for doc, f, _ in unreviewed]
         print(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=120), end="")
         return 0
@@ -110,16 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     true = sum(1 for _, _, r in judged if r.verdict)
     false_alarms = [(doc, f, r) for doc, f, r in judged if not r.verdict]
     docs = len({doc for doc, _ in found})
-    what = "all" if args.all else f"sample (seed {SEED}):"
-    print(f"{what} {len(records)} articles; {len(found)} major or critical findings in {docs} of them")
+    if args.minor:
+        print(f"all {len(records)} articles; {len(every)} minor, major or critical findings; "
+              f"a random {len(found)} of them (seed {MINOR_SEED}) in {docs} articles")
+    else:
+        what = "all" if args.all else f"sample (seed {SEED}):"
+        print(f"{what} {len(records)} articles; {len(found)} major or critical findings in {docs} of them")
     print(f"reviewed: {len(judged)}, true findings {true}, false alarms {len(false_alarms)}")
     if judged:
-        print(f"precision (major and critical): {true / len(judged):.2f}")
+        print(f"precision ({'minor and worse' if args.minor else 'major and critical'}): {true / len(judged):.2f}")
     for doc, f, r in false_alarms:
         print(f"  false alarm {doc}:{f.position.line}:{f.position.column}: {f.rule} \"{f.text}\" - {r.why}")
     linted = {rec["id"] for rec in records}
     stale = [r for k, r in review.items() if k not in seen and r.doc in linted]
-    if stale:
+    if stale and not args.minor:  # the minor sample is drawn anew: unsampled is not lost
         print(f"reviewed but no longer reported: {len(stale)} "
               f"({sum(r.verdict for r in stale)} of them true findings)")
         for r in stale:
