@@ -21,7 +21,7 @@ def seed_findings(linter):
     ("003", "isotretinoin-antibacterial", "Kills Acne-Causing Bacteria"),
     ("004", "isotretinoin-buy-online", "Buy isotretinoin online"),
     ("001", "unsupported-studies-show", "Studies show"),
-    ("003", "unsupported-statistic", "Up to 90%"),
+    ("003", "unsupported-statistic", "Up to 90% reduction"),
     ("000", "outdated-propionibacterium", "Propionibacterium acnes"),
     ("003", "risk-tolerated-well", "most people tolerate Isotretinoin very well"),
     ("003", "sensational-hype", "power pill"),
