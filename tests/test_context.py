@@ -264,7 +264,9 @@ def test_a_quoted_sentence_keeps_its_grade_a_quoted_phrase_is_lowered(lint_text)
 
 def test_a_nickname_dubbed_is_reported_whichever_side_it_is_on(lint_text):
     for sentence in ["Berberine, dubbed nature's Ozempic, is a plant extract.",
-                     "Nature's Ozempic-dubbed berberine is a plant extract."]:
+                     "Nature's Ozempic-dubbed berberine is a plant extract.",
+                     "Berberine has even been referred to as nature's Ozempic.",
+                     "Online, berberine is often referred to as nature's Ozempic."]:
         found = [f for f in sentence_findings(lint_text, sentence) if f.rule == "glp1-natural-ozempic"]
         assert [str(f.severity) for f in found] == ["minor"], sentence
 
