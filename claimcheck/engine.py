@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
-from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex
+from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede
 from .nlp.language import Detected, detect
 from .nlp.matching import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
@@ -307,7 +307,9 @@ class Linter:
                    for t in sections]
         view = MatchView(doc, spans, sections, ids)
         view.leads = _leads(document, excerpt, token_starts)
-        view.marks = MarkIndex(_framed(doc._.claimcheck_context or [], sections, headings, view.sents, title))
+        marks = _framed(doc._.claimcheck_context or [], sections, headings, view.sents, title)
+        view.marks = MarkIndex(marks + _lede_marks(document, token_starts,
+                                                   (lambda c: c) if excerpt is None else excerpt.to_document))
         return view
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
@@ -445,6 +447,23 @@ def _title(document: Document, heading_chars: list[int], token_starts: list[int]
         else:
             hi = mid
     return first, lo
+
+
+def _lede_marks(document: Document, token_starts: list[int], to_document) -> list[ContextMark]:
+    """The title and lede of a text that names its study (context.yaml ``lede``), as one mark
+    over the tokens before the lede's end (none in a part of a long text after it)."""
+    found = lede(document.text)
+    if found is None:
+        return []
+    type_, cue, end = found
+    lo, hi = 0, len(token_starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if to_document(token_starts[mid]) < end:
+            lo = mid + 1
+        else:
+            hi = mid
+    return [ContextMark(type_, cue, lo, lo, 0, lo)] if lo else []
 
 
 def _framed(marks: list[ContextMark], sections: list[int], headings: set[int],

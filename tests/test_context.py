@@ -291,3 +291,24 @@ def test_a_title_frame_needs_the_title(lint_text):
     text = ("Weight loss pills\n\nThe following claims are made by pill sellers.\n\n"
             "Debunking weight loss pill claims is our job.\n\nThis miracle pill melts fat away.\n")
     assert "sensational-hype" in {f.rule for f in lint_text(text)}
+
+
+NEWS_LEDE = ("Research shows coffee protects the liver\n\n"
+             "Studies show that two cups a day cut the risk of liver disease, researchers report.\n\n"
+             "The study was published in the Journal of Hepatology. {later}\n")
+
+
+def test_a_news_headline_and_lede_report_the_study_the_story_names(lint_text):
+    """'Research shows' above a story that names its journal is the story's study, cited; the
+    body is still judged sentence by sentence."""
+    found = [(f.rule, f.position.line) for f in lint_text(NEWS_LEDE.format(later="Studies show that tea helps too."))]
+    assert found == [("unsupported-studies-show", 5)]
+
+
+@pytest.mark.parametrize("text", [
+    NEWS_LEDE.replace("published in the Journal of Hepatology", "good news").format(later=""),  # no study named
+    "Helps the liver: research shows coffee protects the liver.\n\nStudies show two cups a day help.\n\n"
+    "A study published in a journal agrees.\n",  # no headline: a list of benefits
+])
+def test_without_a_named_study_or_a_headline_the_lede_is_judged_as_it_is(lint_text, text):
+    assert [f.position.line for f in lint_text(text) if f.rule == "unsupported-studies-show"][:2] == [1, 3]

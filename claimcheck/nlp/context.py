@@ -6,6 +6,8 @@ a finding is the rule's business (engine), not this module's.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -90,6 +92,32 @@ CONTEXT_TYPES: tuple[str, ...] = tuple(load_context_data()["types"])
 def default_policy() -> dict[str, dict[str, str]]:
     """Effect of each context type per category ('default' for all categories)."""
     return load_context_data()["policy"]
+
+
+@functools.lru_cache(maxsize=1)
+def _lede_data() -> tuple[str, str, int, int, int, int, re.Pattern]:
+    d = load_context_data()["lede"]
+    return (d["type"], d["cue"], int(d["lines"]), int(d["headline_chars"]), int(d["max_chars"]),
+            int(d["search_chars"]), re.compile(d["names"]))
+
+
+def lede(text: str) -> tuple[str, str, int] | None:
+    """(context type, cue, end character) of a text's title and lede when the text names a
+    published study near its start and opens with a headline (context.yaml ``lede``), else None."""
+    type_, cue, lines, headline_chars, max_chars, search_chars, names = _lede_data()
+    headline = text.lstrip()[:headline_chars + 1].split("\n", 1)[0].strip()
+    if not headline or len(headline) > headline_chars or headline.endswith("."):
+        return None
+    if not names.search(text, 0, search_chars):
+        return None
+    end, seen = 0, 0
+    for m in re.finditer(r"[^\n]*\n?", text[:max_chars]):
+        if m.group().strip():
+            seen += 1
+            end = m.start() + len(m.group().rstrip())
+            if seen == lines:
+                break
+    return (type_, cue, end) if end else None
 
 
 def not_its_own() -> frozenset[str]:
