@@ -439,14 +439,19 @@ def _title(document: Document, heading_chars: list[int], token_starts: list[int]
     if after is None:
         return first, None
     # the first token at or past that heading (an excerpt may not hold the heading itself)
-    lo, hi = first, len(token_starts)
+    return first, _first_token_at(token_starts, to_document, after, first)
+
+
+def _first_token_at(token_starts: list[int], to_document, char: int, lo: int = 0) -> int:
+    """The first token (from ``lo``) that starts at or past document offset ``char``."""
+    hi = len(token_starts)
     while lo < hi:
         mid = (lo + hi) // 2
-        if to_document(token_starts[mid]) < after:
+        if to_document(token_starts[mid]) < char:
             lo = mid + 1
         else:
             hi = mid
-    return first, lo
+    return lo
 
 
 def _lede_marks(document: Document, token_starts: list[int], to_document) -> list[ContextMark]:
@@ -456,13 +461,7 @@ def _lede_marks(document: Document, token_starts: list[int], to_document) -> lis
     if found is None:
         return []
     type_, cue, end = found
-    lo, hi = 0, len(token_starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if to_document(token_starts[mid]) < end:
-            lo = mid + 1
-        else:
-            hi = mid
+    lo = _first_token_at(token_starts, to_document, end)
     return [ContextMark(type_, cue, lo, lo, 0, lo)] if lo else []
 
 
