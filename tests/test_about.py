@@ -80,3 +80,13 @@ def test_a_diary_of_ones_own_course_does_not_instruct(lint_text):
     advice = ("Week one of my Accutane course. I was prescribed 25 mg of Accutane a day; "
               "you should start on 25 mg too. Take it with dinner.\n")
     assert "isotretinoin-missing-pregnancy-warning" in rules_of(lint_text, advice)
+
+
+def test_a_companys_business_is_no_offer(lint_text):
+    """Sales figures and investors in a business story about a trial do not sell the drug."""
+    story = ("Novo's top-selling diabetes drug Victoza cut heart risks by 13 percent in a trial. "
+             "Investors had hoped for more. Victoza had sales of $2.7 billion last year.\n")
+    assert THYROID not in rules_of(lint_text, story)
+    shop = ("Victoza pens are in stock. Victoza costs $199 per pen with free shipping. "
+            "Inject it once a day.\n")
+    assert THYROID in rules_of(lint_text, shop)

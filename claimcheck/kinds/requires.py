@@ -26,7 +26,8 @@ another product (a supplement, another drug): "The cost of a bottle of berberine
 Ozempic's price is about berberine.
 
 Nor does a sentence in the first person singular with no "you" in it: a diary names doses
-without telling a reader to take them ("I have been prescribed 25 mg").
+without telling a reader to take them ("I have been prescribed 25 mg"); nor one about a
+company's business ("the top-selling drug had sales of $2.7 billion", "investors had hoped").
 """
 from __future__ import annotations
 
@@ -60,6 +61,10 @@ YARDSTICK_AFTER = frozenset({"alternative", "alternatives", "substitute", "subst
 OTHER_PRODUCTS = ("@supplement", "@rx-drug")
 FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
+# words of a company's business, not of a sale to a reader
+BUSINESS = frozenset({"revenue", "revenues", "investor", "investors", "shareholder", "shareholders", "analyst",
+                      "analysts", "billion", "earnings", "profit", "profits", "top-selling", "best-selling",
+                      "blockbuster"})
 
 
 @dataclass
@@ -123,7 +128,8 @@ def find_part(rule, view: MatchView) -> Facts:
             if view.context_of(s, e) & NOT_ITS_OWN:
                 continue
             i = view.sentence_index(s)
-            if _diary(view.doc[view.sents[i][0]:view.sents[i][1]]):
+            sentence = view.doc[view.sents[i][0]:view.sents[i][1]]
+            if _diary(sentence) or _business(sentence):
                 continue
             if inside_name(s, e):
                 if strength_seen:
@@ -150,6 +156,14 @@ def _diary(sentence) -> bool:
     """A sentence in the first person singular that does not address the reader."""
     words = {t.lower_ for t in sentence}
     return not words.isdisjoint(FIRST_PERSON) and words.isdisjoint(SECOND_PERSON)
+
+
+def _business(sentence) -> bool:
+    """A sentence about a company's sales, revenue or investors ("top-selling", "sales of $2.7
+    billion"): hyphenated words are read whole."""
+    words = {t.lower_ for t in sentence}
+    text = sentence.text.lower()
+    return not words.isdisjoint(BUSINESS) or "top-selling" in text or "best-selling" in text
 
 
 def _yardstick(doc, start: int, end: int) -> bool:
