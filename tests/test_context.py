@@ -312,3 +312,54 @@ def test_a_news_headline_and_lede_report_the_study_the_story_names(lint_text):
 ])
 def test_without_a_named_study_or_a_headline_the_lede_is_judged_as_it_is(lint_text, text):
     assert [f.position.line for f in lint_text(text) if f.rule == "unsupported-studies-show"][:2] == [1, 3]
+
+
+# --- news: quotations a speaker is named for, background research, criticised hype ----------
+
+def test_a_quotation_attributed_to_a_speaker_is_reported_however_long(lint_text):
+    """A researcher's 'game changer' two sentences into a quotation that ', said Dr Lee' names
+    is reported speech, lowered as 'said' in its sentence would lower it; the same sentence
+    quoted with only a name under it (a shop's customer) keeps its grade."""
+    quoted = ('"We watched patients who had been in hospital every winter stay at home for the whole '
+              'season, and their doctors saw it too," said Dr Ann Lee, who led the work at the clinic. '
+              '"We had hoped for a small change in the numbers. This is a game changer."')
+    (f,) = [f for f in sentence_findings(lint_text, quoted) if f.rule == "sensational-hype"]
+    assert (f.text, str(f.severity), f.context[0].type, f.context[0].cue) == (
+        "game changer", "info", "reported", "said")
+    alone = '"We had hoped for a small change in the numbers. This is a game changer." - Ann, Leeds'
+    assert [str(f.severity) for f in sentence_findings(lint_text, alone) if f.rule == "sensational-hype"] == ["minor"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Research has shown that babies born by caesarean section are more likely to develop asthma.",
+    "Studies have found that runners are injured more often than walkers.",
+    "Experts agree that the disease is hard to spot in its early stages.",
+    "Previous separate studies have shown that the diet lowers blood pressure.",
+    "Recent clinical trials have shown the tablet to be safe and effective.",
+])
+def test_background_research_in_a_story_is_no_unsupported_appeal(lint_text, sentence):
+    """What research found about a disease, a risk or a mechanism is a story's background;
+    the story's own or earlier named studies are its sources."""
+    assert [f for f in sentence_findings(lint_text, sentence) if f.category == "unsupported-evidence"] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Studies have shown that green tea helps you burn fat.",
+    "Research shows that the cream clears acne in weeks.",
+    "Experts agree that ashwagandha is a natural way to calm the mind.",
+    "Studies show it is safe for children.",
+])
+def test_an_appeal_to_research_for_a_benefit_still_is(lint_text, sentence):
+    assert {f.rule for f in sentence_findings(lint_text, sentence)} >= {"unsupported-studies-show"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Clinics were criticised for making claims about quick cures and miraculous improvements.",
+    "The drug was hailed as a miracle for treating depression.",
+    "The claim: the injections permanently remove pockets of fat.",
+    "The article recounted how some patients seemed to make miraculous recoveries.",
+])
+def test_claims_others_are_said_to_make_are_reported(lint_text, sentence):
+    found = [f for f in sentence_findings(lint_text, sentence) if f.severity >= Severity.MINOR]
+    assert found == [] or all(f.context and f.context[0].type == "reported" for f in found)
+    assert all(f.severity < Severity.MAJOR for f in found)

@@ -53,6 +53,9 @@ def test_a_good_pack_loads_and_lints(cli, tmp_path):
     ('no_fire: ["A widget."]', 'no_fire: ["An amazing widget."]', 12,
      "rule hype-gadget: example should not fire: 'An amazing widget.': fired on 'amazing widget' (minor)"),
     ('    match: ["amazing @gadget"]\n', "", 5, "rule needs one of"),
+    ('    match: ["amazing @gadget"]\n', '    with: ["amazing"]\n', 5, "rule needs one of"),  # narrows, triggers nothing
+    ('    match: ["amazing @gadget"]\n', '    together: ["amazing", "@gadget"]\n    with: ["today"]\n', 5,
+     "with cannot be used in a together rule"),
     ("    examples:\n      fire: [\"An amazing widget.\"]\n      no_fire: [\"A widget.\"]\n", "", 5,
      "rule hype-gadget needs 'examples'"),
     ("    message: Hype about a gadget.\n", "    message: Hype.\n    message: Again.\n", 9, "duplicate key 'message'"),

@@ -24,7 +24,8 @@ from .base import Candidate, MatchView, key
 
 KINDS: dict[str, ModuleType] = {k.NAME: k for k in (phrase, together, requires)}
 PATTERN_KEYS: frozenset[str] = frozenset(key for k in KINDS.values() for key in k.KEYS)
-SHARED_KEYS: frozenset[str] = frozenset({"unless"})
+# keys that narrow what a kind matched, and so choose no kind themselves
+SHARED_KEYS: frozenset[str] = frozenset({"unless", "with"})
 
 __all__ = ["KINDS", "PATTERN_KEYS", "SHARED_KEYS", "Candidate", "MatchView", "kind_for_keys", "trigger_keys"]
 

@@ -159,6 +159,11 @@ class ContextMarker:
         self.phrase_reach = int(quotes.get("phrase_tokens", 0))
         self.quote_pairs = {nlp.vocab.strings.add(o): nlp.vocab.strings.add(c) for o, c in quotes.get("pairs", ())}
         self.quote_reach = int(quotes.get("max_tokens", 60))
+        attribution = quotes.get("attribution") or {}
+        self.attributed_type = attribution.get("type")
+        self.speech = frozenset(nlp.vocab.strings.add(w) for w in attribution.get("words", ()))
+        self.attribution_before = int(attribution.get("before", 0))
+        self.attribution_after = int(attribution.get("after", 0))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
         if pseudo:
             self.matcher.add("pseudo", pseudo)
@@ -209,12 +214,43 @@ class ContextMarker:
                         t.is_punct and t.text in ".!?;" for t in inside)
                     marks.append(ContextMark(self.phrase_type if phrase else self.quote_type,
                                              doc[open_at].text, open_at, open_at + 1, open_at + 1, i))
+                    said = None if phrase or not self.attributed_type else self._speaker(doc, orths, spaces, open_at, i)
+                    if said is not None:
+                        marks.append(ContextMark(self.attributed_type, doc[said].text, said, said + 1,
+                                                 open_at + 1, i))
                 open_at = -1
             elif open_at >= 0 and i - open_at > self.quote_reach:
                 open_at = -1
             if open_at < 0 and orth in self.quote_pairs and (not marks or marks[-1].scope_end != i):
                 open_at, closer = i, self.quote_pairs[orth]
         return marks
+
+    def _speaker(self, doc: Doc, orths: list[int], spaces: list[int], open_at: int, close_at: int) -> int | None:
+        """The speech verb that attributes the quotation [open_at, close_at] to someone: in the
+        few words after the closing mark (', he said.', '" Dhillo added'), or before the opening
+        one in its sentence or at the end of the sentence just before ('Paterson says that if
+        ..., "', '..." he said. "'). None when the quotation stands alone, as a shop's quoted
+        customer with only a name under it does."""
+        quotes = set(self.quote_pairs) | set(self.quote_pairs.values())
+        n = len(orths)
+        for j in range(close_at + 1, min(n, close_at + 1 + self.attribution_after)):
+            if (spaces[j] and "\n" in doc[j].text) or orths[j] in quotes:
+                break
+            if doc[j].lower in self.speech:
+                return j
+            if doc[j].text in ".!?" and j > close_at + 1:
+                break
+        stops = 0  # a sentence end may come once, right before the opening mark
+        for j in range(open_at - 1, max(-1, open_at - 1 - self.attribution_before), -1):
+            if (spaces[j] and "\n" in doc[j].text) or (orths[j] in quotes and j < open_at - 1):
+                break
+            if doc[j].lower in self.speech:
+                return j
+            if doc[j].text in ".!?":
+                stops += 1
+                if stops > 1 or j < open_at - 2:
+                    break
+        return None
 
     def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:
         """A reported claim whose next sentence negates, refutes or warns is refuted there."""
