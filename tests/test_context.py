@@ -363,3 +363,19 @@ def test_claims_others_are_said_to_make_are_reported(lint_text, sentence):
     found = [f for f in sentence_findings(lint_text, sentence) if f.severity >= Severity.MINOR]
     assert found == [] or all(f.context and f.context[0].type == "reported" for f in found)
     assert all(f.severity < Severity.MAJOR for f in found)
+
+
+def test_a_byline_under_the_headline_does_not_end_the_lede(lint_text):
+    """'By ...', 'Staff Reporter' and a language link between headline and lede are header."""
+    text = ("Nasal spray eases migraines\n\nEn Español\n\nBy A. Writer\n\nHealth Reporter\n\n"
+            "MONDAY (News) -- A nasal spray cuts migraine pain, preliminary research indicates "
+            "and studies show that it works within an hour.\n\n"
+            "The study was published in the journal Headache. Studies show that tea helps too.\n")
+    assert [(f.rule, f.position.line) for f in lint_text(text) if f.rule == "unsupported-studies-show"] == [
+        ("unsupported-studies-show", 11)]
+
+
+def test_hype_described_by_someone_is_reported(lint_text):
+    (f,) = [f for f in sentence_findings(lint_text, "The trial is described by the lead researcher as a game changer.")
+            if f.rule == "sensational-hype"]
+    assert str(f.severity) == "info" and f.context[0].type == "reported"

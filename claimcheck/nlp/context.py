@@ -95,16 +95,16 @@ def default_policy() -> dict[str, dict[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _lede_data() -> tuple[str, str, int, int, int, int, re.Pattern]:
+def _lede_data() -> tuple[str, str, int, int, int, int, re.Pattern, int]:
     d = load_context_data()["lede"]
     return (d["type"], d["cue"], int(d["lines"]), int(d["headline_chars"]), int(d["max_chars"]),
-            int(d["search_chars"]), re.compile(d["names"]))
+            int(d["search_chars"]), re.compile(d["names"]), int(d.get("kicker_words", 0)))
 
 
 def lede(text: str) -> tuple[str, str, int] | None:
     """(context type, cue, end character) of a text's title and lede when the text names a
     published study near its start and opens with a headline (context.yaml ``lede``), else None."""
-    type_, cue, lines, headline_chars, max_chars, search_chars, names = _lede_data()
+    type_, cue, lines, headline_chars, max_chars, search_chars, names, kicker_words = _lede_data()
     headline = text.lstrip()[:headline_chars + 1].split("\n", 1)[0].strip()
     if not headline or len(headline) > headline_chars or headline.endswith("."):
         return None
@@ -112,9 +112,14 @@ def lede(text: str) -> tuple[str, str, int] | None:
         return None
     end, seen = 0, 0
     for m in re.finditer(r"[^\n]*\n?", text[:max_chars]):
-        if m.group().strip():
-            seen += 1
+        line = m.group().strip()
+        if line:
             end = m.start() + len(m.group().rstrip())
+            # a byline, a kicker or a language link under the headline ("By Ed Edelson",
+            # "HealthDay Reporter", "En Español") is part of the header, not the lede
+            if seen and len(line.split()) <= kicker_words and not line.endswith((".", "!", "?", ":")):
+                continue
+            seen += 1
             if seen == lines:
                 break
     return (type_, cue, end) if end else None
