@@ -379,3 +379,21 @@ def test_hype_described_by_someone_is_reported(lint_text):
     (f,) = [f for f in sentence_findings(lint_text, "The trial is described by the lead researcher as a game changer.")
             if f.rule == "sensational-hype"]
     assert str(f.severity) == "info" and f.context[0].type == "reported"
+
+
+@pytest.mark.parametrize("sentence", [
+    "It would be overreaching to say that we are curing cancer with this.",
+    "It is too early to say the vaccine cures the disease.",
+    "The drugs are still hopeful if they have no unwanted side effects.",
+])
+def test_a_claim_declined_or_a_condition_is_no_claim(lint_text, sentence):
+    assert [f for f in sentence_findings(lint_text, sentence) if f.severity >= Severity.MINOR] == []
+
+
+def test_a_quotation_that_runs_on_over_paragraphs_is_one_quotation(lint_text):
+    """Each paragraph of a long quotation opens it again; only the last closes it."""
+    text = ('The patient said: "I knew at once that I had been given the drug.\n\n'
+            '"For me it felt like a wonder drug, and I cannot wait for it to be sold."\n\n'
+            '"This wonder drug changed my life." - Jo, 54\n')
+    found = [(f.position.line, str(f.severity)) for f in lint_text(text) if f.rule == "sensational-hype"]
+    assert found == [(3, "info"), (5, "minor")]

@@ -205,29 +205,52 @@ class ContextMarker:
     def _quoted(self, doc: Doc) -> list[ContextMark]:
         """Words between paired quotation marks, in one paragraph and at most quote_reach tokens
         apart: someone else's words (quote_type), or, when a short phrase and no sentence, a
-        phrase mentioned rather than used (phrase_type: 'a search for "buy isotretinoin"')."""
+        phrase mentioned rather than used (phrase_type: 'a search for "buy isotretinoin"').
+
+        A quotation that runs on over paragraphs opens each of them again and closes only at
+        its end (the printer's convention): its paragraphs are one quotation, attributed by
+        the words before its first opening mark or after its last closing one."""
         orths, spaces = doc.to_array([ORTH, IS_SPACE]).T.tolist()
         marks: list[ContextMark] = []
         open_at, closer = -1, 0
+        earlier: list[tuple[int, int]] = []  # the paragraphs of a quotation that runs on
+        carried = -1  # the opening mark of a quotation left open at a paragraph's end
+        paragraph_start = True
         for i, (orth, space) in enumerate(zip(orths, spaces)):
             if space and "\n" in doc[i].text:
-                open_at = -1  # a quotation does not cross a paragraph
-            elif open_at >= 0 and orth == closer:
-                if i - open_at > 1:
-                    inside = doc[open_at + 1:i]
-                    phrase = i - open_at - 1 <= self.phrase_reach and not any(
-                        t.is_punct and t.text in ".!?;" for t in inside)
-                    marks.append(ContextMark(self.phrase_type if phrase else self.quote_type,
-                                             doc[open_at].text, open_at, open_at + 1, open_at + 1, i))
-                    said = None if phrase or not self.attributed_type else self._speaker(doc, orths, spaces, open_at, i)
-                    if said is not None:
-                        marks.append(ContextMark(self.attributed_type, doc[said].text, said, said + 1,
-                                                 open_at + 1, i))
-                open_at = -1
+                if open_at >= 0:
+                    earlier.append((open_at, i))
+                    carried = orths[open_at]
+                else:
+                    earlier, carried = [], -1
+                open_at, paragraph_start = -1, True  # a quotation does not close in another paragraph
+                continue
+            if paragraph_start and not space:
+                paragraph_start = False
+                if orth != carried:
+                    earlier, carried = [], -1
+            if open_at >= 0 and orth == closer:
+                if i - open_at > 1 or earlier:
+                    marks.extend(self._quotation(doc, orths, spaces, earlier + [(open_at, i)]))
+                open_at, earlier, carried = -1, [], -1
             elif open_at >= 0 and i - open_at > self.quote_reach:
-                open_at = -1
+                open_at, earlier, carried = -1, [], -1
             if open_at < 0 and orth in self.quote_pairs and (not marks or marks[-1].scope_end != i):
                 open_at, closer = i, self.quote_pairs[orth]
+        return marks
+
+    def _quotation(self, doc: Doc, orths: list[int], spaces: list[int],
+                   parts: list[tuple[int, int]]) -> list[ContextMark]:
+        """The marks of one quotation: its parts (opening mark, end), one per paragraph."""
+        (first, _), (last_open, close_at) = parts[0], parts[-1]
+        phrase = len(parts) == 1 and close_at - first - 1 <= self.phrase_reach and not any(
+            t.is_punct and t.text in ".!?;" for t in doc[first + 1:close_at])
+        kind = self.phrase_type if phrase else self.quote_type
+        marks = [ContextMark(kind, doc[o].text, o, o + 1, o + 1, e) for o, e in parts if e - o > 1]
+        said = None if phrase or not self.attributed_type else self._speaker(doc, orths, spaces, first, close_at)
+        if said is not None:
+            marks.extend(ContextMark(self.attributed_type, doc[said].text, said, said + 1, o + 1, e)
+                         for o, e in parts if e - o > 1)
         return marks
 
     def _speaker(self, doc: Doc, orths: list[int], spaces: list[int], open_at: int, close_at: int) -> int | None:
