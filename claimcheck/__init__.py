@@ -22,14 +22,45 @@ With a linter built once, for many documents::
         for doc in read_documents(stream, "crawl.warc.gz", "warc"):
             ...  # a Document, or a DocumentError for a record that could not be read
 """
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING
 
-from .api import build_linter
-from .documents import Document, DocumentError, ReadOptions, read_document, read_documents, text_document
-from .engine import Linter, Selection
-from .findings import CATEGORIES, FileResult, Finding, Severity, grade, score
-from .library import lint_path, lint_text
-from .rulebook import RulebookError
+from ._version import __version__
+
+# The public names, loaded on first use (PEP 562): importing a leaf module (a reporter, the
+# results store) imports this package first, and must not load the engine and spaCy with it.
+_PUBLIC: dict[str, str] = {
+    "build_linter": ".api",
+    "Document": ".documents", "DocumentError": ".documents", "ReadOptions": ".documents",
+    "read_document": ".documents", "read_documents": ".documents", "text_document": ".documents",
+    "Linter": ".engine", "Selection": ".engine",
+    "CATEGORIES": ".findings", "FileResult": ".findings", "Finding": ".findings", "Severity": ".findings",
+    "grade": ".findings", "score": ".findings",
+    "lint_path": ".library", "lint_text": ".library",
+    "RulebookError": ".rulebook",
+}
+
+if TYPE_CHECKING:
+    from .api import build_linter
+    from .documents import Document, DocumentError, ReadOptions, read_document, read_documents, text_document
+    from .engine import Linter, Selection
+    from .findings import CATEGORIES, FileResult, Finding, Severity, grade, score
+    from .library import lint_path, lint_text
+    from .rulebook import RulebookError
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        import importlib
+
+        value = getattr(importlib.import_module(_PUBLIC[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'claimcheck' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
+
 
 __all__ = [
     "CATEGORIES",

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .atomic import write_text_atomically
 from .findings import Finding
 from .fingerprints import identity, normalised_path

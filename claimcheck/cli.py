@@ -8,45 +8,19 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .api import build_linter
+from ._version import __version__
 from .atomic import refused, write_text_atomically
 from .baseline import Baseline, BaselineError
 from .config import ConfigError, describe
-from .documents.encoding import ERROR_MODES, check_encoding
-from .documents.html import HTML_MODES
-from .engine import Linter
+from .documents.encoding import ERROR_MODES
 from .findings import SEVERITY_NAMES, FileResult
 from .gitdiff import DiffError, changed_since
 from .report import FORMATS
 from .report.terminal import terminal_columns
 from .rulebook import RulebookError
 from .session import LintSession, UsageError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _names(values: tuple[str, ...]) -> frozenset[str]:
-    """--select a,b --select c -> {a, b, c}"""
-    return frozenset(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-def _fail(message: str) -> None:
-    click.echo(f"claimcheck: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _rulebook_failed(exc: RulebookError) -> None:
-    for problem in exc.problems:
-        click.echo(f"claimcheck: rulebook error: {problem}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _load(rules: tuple[Path, ...], no_default_rules: bool, check_examples: bool = True) -> Linter:
-    try:
-        return build_linter(rules, not no_default_rules, check_examples=check_examples)
-    except RulebookError as exc:
-        _rulebook_failed(exc)
+from .cli_common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, config_or_fail, discovery_options, fail, input_options,
+                         load_linter, no_default_option, rulebook_failed, rules_option, start_session)
 
 
 def _inside(path: Path, directory: Path) -> bool:
@@ -60,36 +34,6 @@ def _use_color(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
-
-
-rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
-                            help="Extra rule pack file or directory (repeatable).")
-no_default_option = click.option("--no-default-rules", is_flag=True,
-                                 help="Do not load the bundled rulebook (use with --rules).")
-
-
-def _options(*options):
-    """Several click options applied as one decorator (options lint and fix share)."""
-    def apply(command):
-        for option in reversed(options):
-            command = option(command)
-        return command
-    return apply
-
-
-input_options = _options(
-    click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-                 help="Use this configuration file for every path instead of looking for one."),
-    click.option("--isolated", is_flag=True, help="Ignore configuration files."),
-    click.option("--html-mode", type=click.Choice(HTML_MODES),
-                 help="HTML: the main content only, or all visible text.  [default: main]"),
-)
-discovery_options = _options(
-    click.option("--exclude", multiple=True,
-                 help="Leave out files matching this glob (repeatable; replaces the configuration's)."),
-    click.option("--respect-gitignore/--no-respect-gitignore", default=None,
-                 help="Leave out files that .gitignore files ignore when walking directories.  [default: respect]"),
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,10 +93,10 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
     for dest in [d for _, d in reports if d is not None] + ([write_baseline] if write_baseline else []):
         problem = refused(dest)
         if problem is not None:  # before the work, not after it
-            _fail(f"cannot write {dest}: {problem.strerror}")
+            fail(f"cannot write {dest}: {problem.strerror}")
     if show_baseline_stats and baseline_file is None:
-        _fail("--show-baseline-stats needs --baseline FILE")
-    session = _session(paths, stdin_filename, no_default_rules, config_file, isolated, {
+        fail("--show-baseline-stats needs --baseline FILE")
+    session = start_session(paths, stdin_filename, no_default_rules, config_file, isolated, {
         "fail-on": fail_on, "min-severity": min_severity, "select": select, "ignore": ignore, "rules": rules,
         "html-mode": html_mode, "encoding": encoding, "encoding-errors": encoding_errors,
         "text-field": text_field, "id-field": id_field, "exclude": exclude, "respect-gitignore": respect_gitignore,
@@ -161,18 +105,18 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
         session.baseline = Baseline.load(baseline_file) if baseline_file else None
         session.changed = changed_since(diff_rev) if diff_rev else None
     except BaselineError as exc:
-        _fail(f"--baseline: {exc}")
+        fail(f"--baseline: {exc}")
     except DiffError as exc:
-        _fail(f"--diff {diff_rev}: {exc}")
+        fail(f"--diff {diff_rev}: {exc}")
     session.recording = Baseline() if write_baseline else None
     results: list[FileResult] = []
     try:
         for item in session.inputs(list(paths), stdin_filename):
             results.extend(session.results(item))
     except RulebookError as exc:
-        _rulebook_failed(exc)
+        rulebook_failed(exc)
     except UsageError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     stats = _baseline_stats(session.baseline) if show_baseline_stats else None
     for fmt, dest in reports:
@@ -186,12 +130,12 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
             try:
                 write_text_atomically(Path(dest), buffer.getvalue())
             except OSError as exc:
-                _fail(f"cannot write {dest}: {exc.strerror or exc}")
+                fail(f"cannot write {dest}: {exc.strerror or exc}")
     if session.recording is not None:
         try:
             session.recording.write(write_baseline)
         except OSError as exc:
-            _fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
+            fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
         click.echo(f"claimcheck: wrote {sum(e.count for e in session.recording.entries.values())} findings "
                    f"to the baseline {write_baseline}", err=True)
     if any(r.error for r in results):
@@ -201,40 +145,16 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
     sys.exit(EXIT_FINDINGS if any(r.failing for r in results) else EXIT_OK)
 
 
-def _session(paths: tuple[str, ...], stdin_filename: str | None, no_default_rules: bool,
-             config_file: Path | None, isolated: bool, flags: dict) -> LintSession:
-    """Check the PATHS and flags that lint and fix share, and start a session with the flags
-    the user gave (keyed like configuration keys; empty and None values were not given)."""
-    if not paths:
-        _fail("no paths given (use '-' to read standard input)")
-    if stdin_filename and "-" not in paths:
-        _fail("--stdin-filename only applies when a path is '-'")
-    if flags.get("encoding"):
-        try:
-            check_encoding(flags["encoding"])
-        except ValueError as exc:
-            _fail(f"--encoding: {exc}")
-    for key in ("select", "ignore"):
-        flags[key] = _names(flags[key]) if flags.get(key) else None
-    flags["rules"] = tuple(p.absolute() for p in flags["rules"]) if flags.get("rules") else None
-    flags["exclude"] = tuple(flags["exclude"]) if flags.get("exclude") else None
-    session = LintSession({k: v for k, v in flags.items() if v is not None}, not no_default_rules,
-                          config_file, isolated)
-    if config_file is not None:
-        _config_or_fail(session, None)
-    return session
-
-
 def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str | None]]:
     """Pair formats with destinations from the end: `--format text --format sarif --output
     r.sarif` sends text to standard output and SARIF to r.sarif. One report at most may go to
     standard output (None)."""
     fmts = fmts or ("text",)
     if len(outputs) > len(fmts):
-        _fail(f"{len(outputs)} --output given for {len(fmts)} --format; give one --format per --output")
+        fail(f"{len(outputs)} --output given for {len(fmts)} --format; give one --format per --output")
     dests: list[str | None] = [None] * (len(fmts) - len(outputs)) + [None if o == "-" else o for o in outputs]
     if dests.count(None) > 1:
-        _fail("only one report can go to standard output; give each --format an --output FILE")
+        fail("only one report can go to standard output; give each --format an --output FILE")
     return list(zip(fmts, dests))
 
 
@@ -253,21 +173,14 @@ def config_command(path, config_file, isolated):
     """Print the effective configuration for PATH (default: the working directory), saying
     which file each value came from. Exit 2 when the configuration is invalid."""
     session = LintSession({}, True, config_file, isolated)
-    config = _config_or_fail(session, path)
+    config = config_or_fail(session, path)
     try:
         session.linter_for(config, config.settings_for(path))
     except RulebookError as exc:
-        _rulebook_failed(exc)
+        rulebook_failed(exc)
     except ConfigError as exc:
-        _fail(f"configuration error: {exc}")
+        fail(f"configuration error: {exc}")
     click.echo(describe(config.settings_for(path)))
-
-
-def _config_or_fail(session: LintSession, path: Path | None):
-    try:
-        return session.config_for(path)
-    except ConfigError as exc:
-        _fail(f"configuration error: {exc}")
 
 
 @main.command("fix")
@@ -307,8 +220,8 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
     from .documents import DocumentError
 
     if "-" in paths and len(paths) > 1:
-        _fail("'-' (standard input) cannot be fixed together with other paths")
-    session = _session(paths, stdin_filename, no_default_rules, config_file, isolated, {
+        fail("'-' (standard input) cannot be fixed together with other paths")
+    session = start_session(paths, stdin_filename, no_default_rules, config_file, isolated, {
         "fail-on": fail_on, "select": select, "ignore": ignore, "rules": rules, "html-mode": html_mode,
         "encoding": encoding, "exclude": exclude, "respect-gitignore": respect_gitignore,
     })
@@ -338,9 +251,9 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
                 click.echo(line, err=report_err)
             fixes.append(fix)
     except RulebookError as exc:
-        _rulebook_failed(exc)
+        rulebook_failed(exc)
     except UsageError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(summary_line(fixes, dry_run=show_diff), err=report_err)
     if any(f.result.error for f in fixes):
         sys.exit(EXIT_ERROR)
@@ -364,7 +277,7 @@ def eval_command(paths, fmt, min_f1, min_category_f1, min_page_accuracy, rules, 
     from .evaluation import evaluate
     from .evaluation.render import render_json, render_text
 
-    linter = _load(rules, no_default_rules)
+    linter = load_linter(rules, no_default_rules)
     try:
         ev = evaluate(list(paths), linter)
     except RulebookError as exc:
@@ -396,7 +309,7 @@ def rules() -> None:
 @no_default_option
 def rules_list(rules, no_default_rules):
     """One line per rule: id, category, severity, pack."""
-    linter = _load(rules, no_default_rules)
+    linter = load_linter(rules, no_default_rules)
     rows = [(r.id, r.category, str(r.severity), r.pack) for r in linter.compiled.rules]
     widths = [max(len(row[i]) for row in rows + [("id", "category", "severity", "pack")]) for i in range(3)]
     click.echo(f"{'id':<{widths[0]}}  {'category':<{widths[1]}}  {'severity':<{widths[2]}}  pack")
@@ -410,11 +323,11 @@ def rules_list(rules, no_default_rules):
 @no_default_option
 def rules_show(rule_id, rules, no_default_rules):
     """Everything about one rule, its examples included."""
-    linter = _load(rules, no_default_rules)
+    linter = load_linter(rules, no_default_rules)
     rulebook = linter.compiled.rulebook
     rule = rulebook.rule(rule_id)
     if rule is None:
-        _fail(f"no rule with id {rule_id!r} (see 'claimcheck rules list')")
+        fail(f"no rule with id {rule_id!r} (see 'claimcheck rules list')")
     pack = rulebook.pack_of(rule)
     lines = [
         f"{rule.id}",
@@ -471,11 +384,11 @@ def rules_test(packs, no_default_rules, verbose):
     names = {p for p in packs if not Path(p).exists()}
     bundled = default_rules_dir().resolve()
     extra = tuple(p for p in paths if no_default_rules or not _inside(p, bundled))
-    linter = _load(extra, no_default_rules, check_examples=False)
+    linter = load_linter(extra, no_default_rules, check_examples=False)
     if packs:
         unknown = sorted(names - {p.name for p in linter.compiled.rulebook.packs})
         if unknown:
-            _fail(f"no rule pack or file named: {', '.join(unknown)}")
+            fail(f"no rule pack or file named: {', '.join(unknown)}")
         wanted = {display_path(p) for p in pack_files(paths)}
         selected = [r for r in linter.compiled.rules if r.file in wanted or r.pack in names]
     else:

@@ -82,7 +82,7 @@ class LintSession:
                tuple(sorted(settings.severity.items())))
         linter = self._linters.get(key)
         if linter is None:
-            linter = self._linters[key] = _configured(base, settings)
+            linter = self._linters[key] = configured_linter(base, settings)
         return linter
 
     def problem_once(self, exc: ConfigError) -> FileResult | None:
@@ -191,7 +191,7 @@ class LintSession:
         return new, len(known)
 
 
-def _configured(base: Linter, settings: Settings) -> Linter:
+def configured_linter(base: Linter, settings: Settings) -> Linter:
     """The base linter narrowed to the settings' packs, select and ignore, with severity
     overrides (a rule id beats its category; "off" turns a rule off)."""
     off = frozenset(r.id for r in base.compiled.rules if settings.severity_for(r.id, r.category) == "off")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import (EXIT_ERROR, EXIT_OK, _fail, _rulebook_failed, _session, discovery_options,
-                   input_options, no_default_option, rules_option)
+from ..cli_common import (EXIT_ERROR, EXIT_OK, discovery_options, fail, input_options, no_default_option,
+                          rulebook_failed, rules_option, start_session)
 from ..config import ConfigError
 from ..documents.encoding import ERROR_MODES
 from ..rulebook import RulebookError
@@ -68,26 +68,26 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
     from .runner import default_jobs, run_local
 
     if engine == "local" and db is None:
-        _fail("--db FILE is required (the SQLite results store)")
+        fail("--db FILE is required (the SQLite results store)")
     if engine == "dask" and not output:
-        _fail("--engine dask needs --output DIR (where the Parquet results go)")
+        fail("--engine dask needs --output DIR (where the Parquet results go)")
     if engine == "local" and (scheduler or output):
-        _fail("--scheduler and --output go with --engine dask")
-    session = _session(tuple(expand_globs(list(sources))), None, no_default_rules, config_file, isolated, {
+        fail("--scheduler and --output go with --engine dask")
+    session = start_session(tuple(expand_globs(list(sources))), None, no_default_rules, config_file, isolated, {
         "select": select, "ignore": ignore, "rules": rules, "html-mode": html_mode, "encoding": encoding,
         "encoding-errors": encoding_errors, "text-field": text_field, "id-field": id_field,
         "exclude": exclude, "respect-gitignore": respect_gitignore,
     })
     if "-" in sources:
-        _fail("an audit reads files, not standard input")
+        fail("an audit reads files, not standard input")
     try:
         config = session.config_for(None)
         settings = config.settings_for(None, session.cli)
         session.linter_for(config, settings)  # the rulebook compiles and the names exist
     except RulebookError as exc:
-        _rulebook_failed(exc)
+        rulebook_failed(exc)
     except (ConfigError, UsageError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     spec = LinterSpec(settings, not no_default_rules, not no_prefilter, timeout or None)
     if engine == "dask":
         _run_dask(list(sources), spec, output, scheduler, progress)
@@ -101,7 +101,7 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
     try:
         result = run_local(inputs, db, spec, jobs or default_jobs(), list(sources), chunk_size, progress)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:  # while the pipeline was being built: nothing was written
         click.echo("claimcheck: audit interrupted before it started", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -119,7 +119,7 @@ def _run_dask(sources: list[str], spec: LinterSpec, output: str, scheduler: str 
         from .dask_engine import run_dask
         counts = run_dask(sources, spec, output, scheduler, progress=bool(progress))
     except ImportError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"claimcheck: audit complete: {counts.get('documents', 0)} documents "
                f"({counts.get('errors', 0)} errors), {counts.get('findings', 0)} findings -> {output}", err=True)
     sys.exit(EXIT_OK)

@@ -46,7 +46,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from .. import __version__
+from .._version import __version__
 from ..documents import format_of
 from ..documents.compressed import GZIP_MAGIC
 from ..inputs import NOTHING_FOUND

@@ -40,7 +40,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Iterator
 
-from .. import __version__
+from .._version import __version__
 from ..inputs import Input
 from .lock import WriterLock
 from .progress import AuditProgress

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..config import Settings
 from ..documents import Decoding, DocumentError, ReadOptions, document_from_bytes
 from ..documents.jsonl import JsonRecord, record_document
@@ -54,10 +54,10 @@ class LinterSpec:
 
     def build(self) -> Linter:
         from ..api import build_linter
-        from ..session import _configured
+        from ..session import configured_linter
 
         base = build_linter(self.settings.rules, self.default_rules)
-        return _configured(base, self.settings).configured(prefilter=self.prefilter)
+        return configured_linter(base, self.settings).configured(prefilter=self.prefilter)
 
     def hashes(self) -> dict[str, str]:
         """rulebook_hash (the pack files' bytes), config_hash (the settings that change

@@ -242,7 +242,7 @@ class ContextMarker:
     def _quotation(self, doc: Doc, orths: list[int], spaces: list[int],
                    parts: list[tuple[int, int]]) -> list[ContextMark]:
         """The marks of one quotation: its parts (opening mark, end), one per paragraph."""
-        (first, _), (last_open, close_at) = parts[0], parts[-1]
+        (first, _), (_, close_at) = parts[0], parts[-1]
         phrase = len(parts) == 1 and close_at - first - 1 <= self.phrase_reach and not any(
             t.is_punct and t.text in ".!?;" for t in doc[first + 1:close_at])
         kind = self.phrase_type if phrase else self.quote_type

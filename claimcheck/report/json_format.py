@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from typing import TextIO
 
-from .. import __version__
+from .._version import __version__
 from ..findings import SEVERITY_NAMES, FileResult
 
 

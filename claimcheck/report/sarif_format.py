@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .. import __version__
+from .._version import __version__
 from ..findings import FileResult, Finding, Severity
 from ..fingerprints import VERSION as FINGERPRINT_KEY
 from ..fingerprints import fingerprints

@@ -1,0 +1,122 @@
+"""The package's shape stays as docs/architecture.md draws it: no import cycles, data flowing one
+way (a stage imports only from earlier stages), and reporters and the results store usable
+without loading spaCy."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "claimcheck"
+
+# The stages, earliest first. A module belongs to the stage of the longest prefix it has; it may
+# import from its own stage and earlier ones, never from a later one.
+STAGES: list[tuple[str, tuple[str, ...]]] = [
+    ("model", ("claimcheck._version", "claimcheck.findings", "claimcheck.atomic", "claimcheck.toml_lines")),
+    ("documents", ("claimcheck.documents",)),
+    ("nlp", ("claimcheck.nlp",)),
+    ("rules", ("claimcheck.kinds", "claimcheck.rulebook")),
+    ("engine", ("claimcheck.lists", "claimcheck.prefilter", "claimcheck.parts", "claimcheck.suppressions",
+                "claimcheck.fingerprints", "claimcheck.engine", "claimcheck.api", "claimcheck.ruletest")),
+    ("report", ("claimcheck.report",)),
+    ("session", ("claimcheck.config", "claimcheck.gitdiff", "claimcheck.inputs", "claimcheck.baseline",
+                 "claimcheck.session", "claimcheck.library", "claimcheck.fix", "claimcheck.evaluation")),
+    ("audit", ("claimcheck.audit",)),
+    # the commands: the audit's own commands sit in audit/ beside what they drive
+    ("cli", ("claimcheck.cli_common", "claimcheck.audit.audit_cli", "claimcheck.audit.report_cli",
+             "claimcheck.cli", "claimcheck.__main__", "claimcheck")),
+]
+
+
+def module_names() -> dict[str, Path]:
+    names = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.with_suffix("").relative_to(PACKAGE.parent).parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names[".".join(parts)] = path
+    return names
+
+
+def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """The package modules ``name`` imports at import time or in a function (both count: a
+    function-level import is a dependency all the same)."""
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "claimcheck":
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in known else target)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "claimcheck")
+    found.discard(name)
+    return found
+
+
+def stage_of(name: str) -> int:
+    best = None  # (prefix length, stage)
+    for i, (_, prefixes) in enumerate(STAGES):
+        for p in prefixes:
+            if name == p or (p != "claimcheck" and name.startswith(p + ".")):
+                if best is None or len(p) > best[0]:
+                    best = (len(p), i)
+    assert best is not None, f"{name} is in no stage of tests/test_architecture.py: add it where it belongs"
+    return best[1]
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    known = module_names()
+    return {name: imports_of(name, path, known) for name, path in known.items()}
+
+
+def test_every_module_is_in_a_stage(graph):
+    for name in graph:
+        stage_of(name)
+
+
+def test_no_module_imports_from_a_later_stage(graph):
+    backward = [f"{m} ({STAGES[stage_of(m)][0]}) imports {d} ({STAGES[stage_of(d)][0]})"
+                for m, deps in graph.items() for d in deps if stage_of(d) > stage_of(m)]
+    assert backward == []
+
+
+def test_there_is_no_import_cycle(graph):
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                cycles.append(path[path.index(dep):] + [dep])
+            elif dep not in state:
+                visit(dep, path + [dep])
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+@pytest.mark.parametrize("module", [
+    "claimcheck.report.sarif_format", "claimcheck.report.json_format", "claimcheck.report",
+    "claimcheck.audit.store", "claimcheck.audit.report_cli", "claimcheck.baseline",
+])
+def test_reporters_and_the_store_do_not_load_spacy(module):
+    code = f"import sys, {module}; sys.exit('spacy' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, f"importing {module} loads spaCy {run.stderr}"
