@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from .config import ConfigError, describe
 from .documents.encoding import ERROR_MODES
 from .findings import SEVERITY_NAMES, FileResult
 from .gitdiff import DiffError, changed_since
-from .report import FORMATS
+from .report import FORMATS, ReportOptions
 from .report.terminal import terminal_columns
 from .rulebook import RulebookError
 from .session import LintSession, UsageError
@@ -120,13 +121,13 @@ def lint(paths, fmts, outputs, fail_on, min_severity, select, ignore, rules, no_
 
     stats = _baseline_stats(session.baseline) if show_baseline_stats else None
     for fmt, dest in reports:
-        options = dict(show_suppressed=show_suppressed, warn_unused=warn_unused_suppressions, baseline=stats)
+        options = ReportOptions(show_suppressed=show_suppressed, warn_unused=warn_unused_suppressions, baseline=stats)
         if dest is None:  # the terminal's width, so excerpts do not wrap; files keep the fixed default
-            FORMATS[fmt].render(results, sys.stdout, color=_use_color(color), width=terminal_columns(sys.stdout),
-                                **options)
+            FORMATS[fmt].render(results, sys.stdout, replace(options, color=_use_color(color),
+                                                              width=terminal_columns(sys.stdout)))
         else:
             buffer = io.StringIO()
-            FORMATS[fmt].render(results, buffer, color=False, **options)
+            FORMATS[fmt].render(results, buffer, options)
             try:
                 write_text_atomically(Path(dest), buffer.getvalue())
             except OSError as exc:

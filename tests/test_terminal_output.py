@@ -15,6 +15,8 @@ import re
 import unicodedata
 
 import pytest
+
+from claimcheck.report import ReportOptions
 from click.testing import CliRunner
 
 from conftest import Run
@@ -186,7 +188,7 @@ def test_long_span_is_cut_with_the_marker_on_what_is_shown(lint_text):
     start = sentence.index(long_span)
     finding = dataclasses.replace(finding, sentence=sentence, sentence_span=(start, start + len(long_span)))
     out = io.StringIO()
-    text_format.render([FileResult("x.txt", findings=[finding])], out, width=60)
+    text_format.render([FileResult("x.txt", findings=[finding])], out, ReportOptions(width=60))
     excerpt, marker = marked(out.getvalue(), "x.txt:")
     assert cells(excerpt) <= 60 and excerpt.endswith("…")
     assert marker.index("^") == cells(excerpt[: excerpt.index("日本")])

@@ -14,15 +14,20 @@ archive records are left out.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TextIO
+from typing import Sequence, TextIO
 
+from .base import ReportOptions
 from ..findings import FileResult, Finding
 from .common import (Source, annotation_message, file_position, in_record, level, repo_path, shown, source_of,
                      unused, unused_message, write_xml, xml_element)
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+NAME = "checkstyle"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
     root = xml_element(None, "checkstyle", version="4.3")
     files: dict[str, ET.Element] = {}
     for r in results:

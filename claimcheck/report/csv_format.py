@@ -17,8 +17,9 @@ reads either ending).
 from __future__ import annotations
 
 import csv
-from typing import TextIO
+from typing import Sequence, TextIO
 
+from .base import ReportOptions
 from ..findings import FileResult, Finding
 from .common import shown, source_of, unused
 
@@ -26,8 +27,12 @@ COLUMNS = ("path", "record", "url", "line", "column", "end_line", "end_column", 
            "message", "text", "sentence", "suggestion", "suppressed", "error")
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+NAME = "csv"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in results:

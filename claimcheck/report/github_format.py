@@ -19,8 +19,9 @@ For every finding in the pull request view, upload ``--format sarif`` to code sc
 """
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Sequence, TextIO
 
+from .base import ReportOptions
 from ..findings import FileResult, Finding
 from .common import (Source, annotation_message, file_position, in_record, level, repo_path, shown, source_of,
                      unused, unused_message)
@@ -44,8 +45,12 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name} {props}::{escape_data(message)}\n"
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+NAME = "github"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
     for r in results:
         source = source_of(r)
         file = repo_path(source.file)

@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TextIO
+from typing import Sequence, TextIO
 
 from .._version import __version__
+from .base import ReportOptions
 from ..findings import SEVERITY_NAMES, FileResult
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, baseline: dict | None = None, **_: object) -> None:
+NAME = "json"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
+    baseline = options.baseline
     by_severity = Counter(str(f.severity) for r in results for f in r.findings)
     data = {
         "version": __version__,

@@ -16,14 +16,19 @@ archive records give no line (``--format json`` has per-document scores).
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Sequence, TextIO
 
+from .base import ReportOptions
 from ..findings import FileResult
 from .common import shown, source_of, unused
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+NAME = "jsonl"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
     for r in results:
         if r.skipped:
             continue

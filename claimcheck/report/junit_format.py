@@ -17,15 +17,20 @@ name="claimcheck">`` holds them all; counts are on it and on ``<testsuites>``.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TextIO
+from typing import Sequence, TextIO
 
+from .base import ReportOptions
 from ..findings import FileResult, Finding
 from ..suppressions import UnusedSuppression
 from .common import Source, file_position, shown, source_of, suggestion_text, unused, write_xml, xml_element
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+NAME = "junit"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
     suite = xml_element(None, "testsuite", name="claimcheck")
     for r in results:
         source = source_of(r)

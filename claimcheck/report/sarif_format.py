@@ -16,9 +16,10 @@ skipped archive records notes there; unused suppression comments are
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Sequence, TextIO
 
 from .._version import __version__
+from .base import ReportOptions
 from ..findings import FileResult, Finding, Severity
 from ..fingerprints import VERSION as FINGERPRINT_KEY
 from ..fingerprints import fingerprints
@@ -28,8 +29,12 @@ from .common import (Source, annotation_message, file_position, file_uri, in_rec
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-def render(results: list[FileResult], out: TextIO, show_suppressed: bool = False,
-           warn_unused: bool = False, **_: object) -> None:
+NAME = "sarif"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
     reported = [(r, source_of(r), shown(r, show_suppressed)) for r in results if not r.error and not r.skipped]
     rules = _rules([f for _, _, found in reported for f in found])
     index = {rule["id"]: i for i, rule in enumerate(rules)}

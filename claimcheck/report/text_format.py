@@ -3,10 +3,11 @@ sentence with the span marked, the suggestion, and any context that changed the 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TextIO
+from typing import Sequence, TextIO
 
 import click
 
+from .base import ReportOptions
 from ..findings import SEVERITY_NAMES, FileResult, Finding
 from .terminal import display_width, printable
 
@@ -16,12 +17,18 @@ MIN_EXCERPT_WIDTH = 20
 INDENT = "    "
 
 
-def render(results: list[FileResult], out: TextIO, color: bool = False, width: int | None = None,
-           show_suppressed: bool = False, warn_unused: bool = False, baseline: dict | None = None,
-           **_: object) -> None:
+NAME = "text"
+
+
+def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = ReportOptions()) -> None:
     """Write the report. ``width`` is the columns of the terminal ``out`` shows on (None when
     it is a file or pipe), so that excerpts never wrap and their markers stay under the span.
     Text from documents (and, uniformly, everything else that is not ours) is ``printable``."""
+    color = options.color
+    width = options.width
+    show_suppressed = options.show_suppressed
+    warn_unused = options.warn_unused
+    baseline = options.baseline
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if color else text
 
