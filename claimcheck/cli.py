@@ -263,7 +263,7 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
 
 @main.command("eval")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--min-f1", type=click.FloatRange(0, 1), help="Exit 1 when the overall F1 is below this.")
 @click.option("--min-category-f1", type=click.FloatRange(0, 1),
               help="Exit 1 when any category's F1 is below this.")
@@ -271,7 +271,7 @@ def fix_command(paths, unsafe, show_diff, fail_on, select, ignore, rules, no_def
               help="Exit 1 when the share of pages judged right (overall, or of any kind) is below this.")
 @rules_option
 @no_default_option
-def eval_command(paths, fmt, min_f1, min_category_f1, min_page_accuracy, rules, no_default_rules):
+def eval_command(paths, output_format, min_f1, min_category_f1, min_page_accuracy, rules, no_default_rules):
     """Compare findings with the expected ones in sidecars (NAME.expected.yaml, see
     docs/eval.md) under PATHS: precision, recall and F1 per category, per rule and overall,
     then every miss and false alarm. Exit 1 when a --min-* threshold is not met."""
@@ -285,7 +285,7 @@ def eval_command(paths, fmt, min_f1, min_category_f1, min_page_accuracy, rules, 
         for problem in exc.problems:
             click.echo(f"claimcheck: sidecar error: {problem}", err=True)
         sys.exit(EXIT_ERROR)
-    (render_json if fmt == "json" else render_text)(ev, sys.stdout)
+    (render_json if output_format == "json" else render_text)(ev, sys.stdout)
     below = []
     if min_f1 is not None and ev.overall.f1 < min_f1:
         below.append(f"overall F1 {ev.overall.f1:.2f} < {min_f1:.2f}")

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from .config import settings_from_arguments
-from .documents import format_of
+from .documents import format_of, holds_many
 from .findings import FileResult
 from .inputs import Input
 from .session import LintSession
@@ -27,7 +27,7 @@ def lint_text(text: str, filename: str = "<text>", *, config: str | os.PathLike 
     an exception. Empty or blank text gives a result without findings. JSONL and WARC hold
     many documents: use lint_path."""
     fmt = format_of(filename) or "text"
-    if fmt in ("jsonl", "warc"):
+    if holds_many(fmt):
         raise ValueError(f"{filename}: {fmt} holds many documents; use lint_path")
     if not text.strip():
         return FileResult.of(filename, [])

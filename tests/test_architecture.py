@@ -4,6 +4,7 @@ without loading spaCy."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,38 @@ def test_reporters_and_the_store_do_not_load_spacy(module):
     code = f"import sys, {module}; sys.exit('spacy' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, f"importing {module} loads spaCy {run.stderr}"
+
+
+# --- one registry per extension point ----------------------------------------------------------
+
+FORMAT_CHECK = re.compile(r"""\bfmt\s*(?:==|!=|\bin\b|\bnot in\b)\s|["'](?:jsonl|warc|markdown|html|text)["']\s*(?:==|!=)""")
+
+
+def test_no_code_outside_the_readers_decides_by_a_formats_name():
+    """lint, fix, audit and Dask ask the reader registry (documents/readers.py) what a format
+    can do; only the readers themselves know their names."""
+    offenders = [f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
+                 for path in PACKAGE.rglob("*.py") if "documents" not in path.parts
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if FORMAT_CHECK.search(line)]
+    assert offenders == []
+
+
+def test_every_reader_says_what_it_can_do():
+    from claimcheck.documents.readers import READERS
+
+    one = ("decode_bytes", "encoding_of", "parse", "literal", "paragraph_after")
+    many = ("documents", "raw_documents", "parse_raw")
+    for name, r in READERS.items():
+        assert r.NAME == name and r.SUFFIXES and isinstance(r.MANY, bool) and isinstance(r.SPLITTABLE, bool)
+        missing = [f for f in (many if r.MANY else one) if not callable(getattr(r, f, None))]
+        assert missing == [], f"reader {name} lacks {missing}"
+        assert not (r.FIXABLE and r.MANY), f"{name}: a file of many documents cannot be fixed"
+
+
+def test_every_reporter_is_registered_by_its_name():
+    from claimcheck.report import FORMATS
+
+    modules = {p.stem for p in (PACKAGE / "report").glob("*_format.py")}
+    assert {r.__name__.rsplit(".", 1)[1] for r in FORMATS.values()} == modules
+    assert all(r.NAME == name for name, r in FORMATS.items())

@@ -47,10 +47,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 from .._version import __version__
-from ..documents import format_of
+from ..documents import format_of, holds_many, reader
 from ..documents.compressed import GZIP_MAGIC
 from ..inputs import NOTHING_FOUND
-from .sources import GLOB_CHARS, RawDocument, stream_documents
+from .sources import GLOB_CHARS, RawDocument, domain_of, stream_documents
 from .store import SCHEMA, DocumentRow
 from .work import Analyser, LinterSpec
 
@@ -240,14 +240,14 @@ def _protocols(fs) -> set[str]:
 def _partitions(client, entries: list[Entry], blocksize: int | None) -> list[Partition]:
     """JSONL and WARC files one partition each (uncompressed JSONL cut at line starts every
     ``blocksize`` bytes, where workers found them), other files in groups."""
-    split = [e for e in entries if blocksize and e.fmt == "jsonl" and not e.error
+    split = [e for e in entries if blocksize and not e.error and reader(e.fmt).SPLITTABLE
              and not e.display.lower().endswith(".gz")]
     starts = dict(zip(split, client.gather(client.map(_jsonl_blocks, [e.url for e in split], blocksize=blocksize,
                                                       pure=False, retries=RETRIES)))) if split else {}
     parts: list[Partition] = []
     singles: list[Entry] = []
     for entry in entries:
-        if entry.error is None and entry.fmt in ("jsonl", "warc"):
+        if entry.error is None and holds_many(entry.fmt):
             blocks = starts.get(entry) or [(0, 1)]  # one block: the whole file
             ends = [offset for offset, _ in blocks[1:]] + [None]
             parts.extend(Partition((entry,), start, end, line) for (start, line), end in zip(blocks, ends))
@@ -313,7 +313,7 @@ def _run_partition(index: int, part: Partition, spec: LinterSpec, token: str, an
             raw = replace(raw, id=f"{raw.id}#{seen[raw.id]}")
         digest = raw.content_hash
         if digest in first:
-            rows.append(first[digest].copy_for(raw.id, raw.source, raw.record, raw.url, raw.domain))
+            rows.append(first[digest].copy_for(raw.id, raw.source, raw.record, raw.url, domain_of(raw.url)))
             continue
         with _lock:
             row = analyse(raw)

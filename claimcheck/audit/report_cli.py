@@ -31,7 +31,7 @@ def _fail(message: str) -> None:
 @click.command()
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path),
               help="The audit store that `claimcheck audit --db` wrote.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               help="The summary on standard output: plain text, or one JSON object for scripts.  "
                    "[default: text, unless files are written]")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
@@ -42,7 +42,7 @@ def _fail(message: str) -> None:
               help="Also write documents.csv, findings.csv and runs.csv to this directory.")
 @click.option("--parquet", "parquet_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Also write documents.parquet, findings.parquet and runs.parquet (needs pyarrow).")
-def report_command(db_path: Path, fmt: str, top: int, html_path: Path | None, csv_dir: Path | None,
+def report_command(db_path: Path, output_format: str, top: int, html_path: Path | None, csv_dir: Path | None,
                    parquet_dir: Path | None) -> None:
     """Summarise an audit store: documents, grades, findings by category and severity, top
     rules and domains, the worst pages and the errors."""
@@ -61,9 +61,9 @@ def report_command(db_path: Path, fmt: str, top: int, html_path: Path | None, cs
             _write_files(store, summary, html_path, csv_dir, parquet_dir)
         except sqlite3.DatabaseError as exc:
             _fail(f"{db_path}: cannot read the audit database ({exc})")
-    if fmt is None and (html_path or csv_dir or parquet_dir):
+    if output_format is None and (html_path or csv_dir or parquet_dir):
         return  # what was written is named; the summary only when asked for
-    if fmt == "json":
+    if output_format == "json":
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(summary), nl=False)

@@ -44,7 +44,7 @@ from .._version import __version__
 from ..inputs import Input
 from .lock import WriterLock
 from .progress import AuditProgress
-from .sources import RawDocument, raw_documents
+from .sources import RawDocument, domain_of, raw_documents
 from .store import DocumentRow, Store
 from .work import CHUNK_SIZE, Analyser, LinterSpec, adopt, analyse_chunk, init_forked_worker, init_worker
 
@@ -214,7 +214,7 @@ class _Audit:
             return False
         known = self.batch.by_hash.get(digest) or self.store.analysed(digest, self.key)
         if known is not None:
-            self._record(known.copy_for(raw.id, raw.source, raw.record, raw.url, raw.domain))
+            self._record(known.copy_for(raw.id, raw.source, raw.record, raw.url, domain_of(raw.url)))
             return False
         self.waiting[digest] = []
         return True
@@ -277,7 +277,7 @@ class _Audit:
             self.counts.analysed += 1
             self._record(row)
             for dup in self.waiting.pop(row.content_hash, []):
-                self._record(row.copy_for(dup.id, dup.source, dup.record, dup.url, dup.domain))
+                self._record(row.copy_for(dup.id, dup.source, dup.record, dup.url, domain_of(dup.url)))
 
     # --- recording -------------------------------------------------------------------------
 
@@ -312,7 +312,7 @@ def _renamed(raw: RawDocument, new_id: str) -> RawDocument:
 
 def _unreadable(raw: RawDocument, key: str) -> DocumentRow:
     status = "skipped" if raw.skipped else "error"
-    return DocumentRow(raw.id, raw.source, raw.record, raw.url, raw.domain, None, key,
+    return DocumentRow(raw.id, raw.source, raw.record, raw.url, domain_of(raw.url), None, key,
                        status=status, error=raw.skipped or raw.error)
 
 

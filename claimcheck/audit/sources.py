@@ -6,57 +6,20 @@ duplicate; workers parse and lint (expensive).
 from __future__ import annotations
 
 import glob
-import hashlib
 import io
 import os
 import select
 import stat
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 from urllib.parse import urlsplit
 
-from ..documents import DocumentError, ReadOptions, Skipped, format_of, open_input
-from ..documents.compressed import read_all
-from ..documents.jsonl import JsonRecord, jsonl_records
-from ..documents.warc import RawPage, warc_pages
+from ..documents import DocumentError, RawDocument, ReadOptions, format_of, open_input
+from ..documents import raw_documents as read_raw
 from ..inputs import Input
 
 GLOB_CHARS = frozenset("*?[")
 IDLE_SECONDS = 1.0  # a pipe silent this long: the audit commits what it has
-
-
-@dataclass(frozen=True)
-class RawDocument:
-    """One document as read: ``payload`` is the file's bytes (text, Markdown, HTML), a JSONL
-    record's text, or an archived page's HTTP body. ``error``/``skipped`` say why there is no
-    document to lint (a malformed record, an image in an archive)."""
-
-    id: str  # "source" or "source[record]", as lint reports name it
-    source: str
-    fmt: str  # text | markdown | html | jsonl | warc
-    payload: bytes | str = b""
-    record: str | None = None
-    url: str | None = None
-    charset: str | None = None  # declared by the HTTP response (WARC)
-    error: str | None = None
-    skipped: str | None = None
-
-    @cached_property
-    def content_hash(self) -> str | None:
-        """sha256 of the format and the content; None for a document that could not be read.
-        Computed once: the parent hashes, and the hash travels with the document to a worker."""
-        if self.error or self.skipped:
-            return None
-        data = self.payload.encode("utf-8", "surrogatepass") if isinstance(self.payload, str) else self.payload
-        h = hashlib.sha256(self.fmt.encode() + b"\0" + (self.charset or "").encode() + b"\0")
-        h.update(data)
-        return h.hexdigest()
-
-    @property
-    def domain(self) -> str | None:
-        return domain_of(self.url)
 
 
 def domain_of(url: str | None) -> str | None:
@@ -148,30 +111,4 @@ def raw_documents(item: Input, options: ReadOptions, on_read: Callable[[int], No
 def stream_documents(stream: BinaryIO, display: str, fmt: str, options: ReadOptions) -> Iterator[RawDocument]:
     """The documents of one opened input (plain or gzipped) named ``display``: shared with the
     Dask engine, whose workers open their inputs with fsspec rather than from a local path."""
-    if fmt == "jsonl":
-        for rec in jsonl_records(stream, display, options.decoding, options.text_field, options.id_field):
-            yield _from_record(rec, display)
-    elif fmt == "warc":
-        for page in warc_pages(stream, display):
-            yield _from_page(page, display)
-    else:
-        try:
-            data = read_all(stream, display)
-        except DocumentError as exc:
-            yield RawDocument(display, display, fmt, error=exc.reason)
-            return
-        yield RawDocument(display, display, fmt, data)
-
-
-def _from_record(rec: JsonRecord | DocumentError, source: str) -> RawDocument:
-    if isinstance(rec, DocumentError):
-        return RawDocument(rec.path, source, "jsonl", record=rec.record, error=rec.reason)
-    return RawDocument(f"{source}[{rec.record}]", source, "jsonl", rec.text, rec.record, rec.url)
-
-
-def _from_page(page: RawPage | DocumentError, source: str) -> RawDocument:
-    if isinstance(page, Skipped):
-        return RawDocument(page.path, source, "warc", record=page.record, url=page.record, skipped=page.reason)
-    if isinstance(page, DocumentError):
-        return RawDocument(page.path, source, "warc", record=page.record, error=page.reason)
-    return RawDocument(f"{source}[{page.uri}]", source, "warc", page.body, page.uri, page.uri, page.charset)
+    yield from read_raw(stream, display, fmt, options)

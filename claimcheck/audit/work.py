@@ -20,13 +20,11 @@ from pathlib import Path
 
 from .._version import __version__
 from ..config import Settings
-from ..documents import Decoding, DocumentError, ReadOptions, document_from_bytes
-from ..documents.jsonl import JsonRecord, record_document
-from ..documents.warc import RawPage, page_document
+from ..documents import Decoding, DocumentError, ReadOptions, parse_raw
 from ..engine import Linter
 from ..findings import Finding, grade, score
 from ..rulebook import default_rules_dir, pack_files
-from .sources import RawDocument
+from .sources import RawDocument, domain_of
 from .store import DocumentRow, finding_row
 
 # Documents sent to a worker at a time: each chunk costs the parent a round trip, and the
@@ -95,7 +93,7 @@ class Analyser:
         self.warmed = True
 
     def __call__(self, raw: RawDocument) -> DocumentRow:
-        row = DocumentRow(raw.id, raw.source, raw.record, raw.url, raw.domain, raw.content_hash,
+        row = DocumentRow(raw.id, raw.source, raw.record, raw.url, domain_of(raw.url), raw.content_hash,
                           self.analysis_key)
         if raw.skipped:
             row.status, row.error = "skipped", raw.skipped
@@ -131,16 +129,7 @@ class Analyser:
 
 def to_document(raw: RawDocument, options: ReadOptions):
     """Parse a RawDocument as its reader would; raises DocumentError."""
-    if raw.fmt == "jsonl":
-        doc = record_document(JsonRecord(raw.source, raw.record or "", str(raw.payload), raw.url))
-    elif raw.fmt == "warc":
-        doc = page_document(RawPage(raw.source, raw.url or raw.record or "", bytes(raw.payload), raw.charset),
-                            options.decoding, options.html_mode)
-    else:
-        return document_from_bytes(bytes(raw.payload), raw.source, raw.fmt, options)
-    if isinstance(doc, DocumentError):
-        raise doc
-    return doc
+    return parse_raw(raw, options)
 
 
 class TimeLimit(Exception):

@@ -89,3 +89,18 @@ def known_encoding(name: str | None) -> str | None:
 
 def _display(encoding: str) -> str:
     return {"utf-8": "UTF-8"}.get(encoding, encoding)
+
+
+def chosen_encoding(data: bytes, how: Decoding = Decoding(), fallback: str | None = None) -> tuple[str, bytes]:
+    """The encoding ``decode`` chooses for these bytes and the byte-order mark it strips: what
+    the fixer writes a file back in (``fallback``: what the format declares, e.g. an HTML
+    page's charset)."""
+    bom_encoding, bom_len = detect_bom(data)
+    if how.encoding is not None:
+        encoding = check_encoding(how.encoding).replace("-sig", "")
+        if bom_encoding is not None and check_encoding(bom_encoding) == encoding:
+            return encoding, data[:bom_len]
+        return encoding, b""
+    if bom_encoding is not None:
+        return bom_encoding, data[:bom_len]
+    return known_encoding(fallback) or "utf-8", b""

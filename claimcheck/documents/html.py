@@ -17,10 +17,20 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .directives import html_comment_directives
-from .encoding import Decoding, decode
+from .encoding import Decoding, chosen_encoding
+from .html_blocks import html_block_end
+from .html_charset import decode_html, page_charset
+from .text import newline_of
 from .model import Document, DocumentError, LineIndex, OffsetMap
 
 HTML_MODES = ("main", "all")
+
+# the reader (documents/readers.py): one document per file, which `claimcheck fix` can write back
+NAME = "html"
+SUFFIXES = (".html", ".htm", ".xhtml")
+MANY = False
+SPLITTABLE = False
+FIXABLE = True
 
 NO_MAIN_CONTENT = "no main content found in the HTML page (try --html-mode all)"
 NO_TEXT = "no text in the HTML page"
@@ -50,57 +60,7 @@ _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _GAP = re.compile(f"[\\s{_INVISIBLE_CHARS}]{{2,}}|[^\\S ]|[{_INVISIBLE_CHARS}]")
 _SPACE = re.compile(r"\s")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]{0,31};?)")
-_META_CHARSET = re.compile(
-    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
-_SNIFF_BYTES = 4096
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-
 _SEP_SPACE, _SEP_NEWLINE = 1, 2  # the separator pending between two runs of characters
-
-
-# --------------------------------------------------------------------------- decoding
-
-def decode_html(data: bytes, path: str, how: Decoding = Decoding(), declared: str | None = None) -> str:
-    """Decode a page: a BOM, else the encoding the user named, else the HTTP charset
-    (``declared``), else a <meta> charset in the first 4 KB, else UTF-8. A charset that is
-    not a text encoding Python knows is ignored; errors are DocumentErrors."""
-    try:
-        return decode(data, path, how, fallback=page_charset(data, declared))
-    except (ValueError, LookupError) as exc:  # an encoding the user named that Python lacks
-        raise DocumentError(path, str(exc)) from None
-
-
-def page_charset(data: bytes, declared: str | None = None) -> str | None:
-    """The charset a page is read in when it has no BOM and the user named none: the HTTP
-    charset (``declared``), else its <meta> one, as browsers read the label (None: UTF-8)."""
-    charset = _html_label(declared) or _html_label(sniff_meta_charset(data), in_page=True)
-    if charset == "windows-1252" and _CP1252_UNDEFINED.search(data):
-        charset = "latin-1"  # bytes Python's cp1252 rejects: browsers read these as Latin-1
-    return charset
-
-
-def sniff_meta_charset(data: bytes) -> str | None:
-    """The charset a <meta charset=…> or <meta http-equiv content="…; charset=…"> declares."""
-    m = _META_CHARSET.search(data[:_SNIFF_BYTES])
-    return m.group(1).decode("ascii", "replace") if m else None
-
-
-def _html_label(label: str | None, in_page: bool = False) -> str | None:
-    """A charset label as browsers read it, or None when it names no text encoding:
-    "iso-8859-1" / "ascii" pages are read as windows-1252 (their curly quotes live in bytes
-    0x80-0x9F), and a <meta> cannot declare UTF-16 in ASCII-compatible bytes (it means UTF-8)."""
-    if not label:
-        return None
-    name = label.strip().strip("\"'").lower()
-    if in_page and name.startswith(("utf-16", "utf16", "utf-32", "utf32")):
-        return "utf-8"
-    if name in {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii"}:
-        return "windows-1252"
-    try:
-        b"a".decode(name, "ignore")  # LookupError: unknown, or a bytes-to-bytes codec ("hex")
-    except LookupError:
-        return None
-    return name
 
 
 # --------------------------------------------------------------------------- visible text
@@ -540,3 +500,32 @@ def html_document(html: str, path: str, mode: str = "main", record: str | None =
     directives = list(html_comment_directives(html, index.line_col))
     return Document(path=path, text=prose, source=html, offsets=offsets, section_starts=sections,
                     record=record, url=url, directives=directives, _line_index=index)
+
+
+# --------------------------------------------------------------------------- the reader's parts
+
+def decode_bytes(data: bytes, display: str, how: Decoding) -> str:
+    return decode_html(data, display, how)
+
+
+def encoding_of(data: bytes, how: Decoding) -> tuple[str, bytes]:
+    return chosen_encoding(data, how, fallback=page_charset(data))
+
+
+def parse(text: str, display: str, options) -> Document:
+    return html_document(text, display, mode=options.html_mode)
+
+
+def literal(text: str, block_start: bool = False) -> str:
+    """Text that a page shows as written: &, < and > escaped."""
+    return htmllib.escape(text, quote=False)
+
+
+def paragraph_after(source: str, at: int, body: str) -> tuple[int, str, bool] | None:
+    """A ``<p>`` after the closing tag of the block holding ``at`` (the outermost list or
+    table), on a line of its own with that block's indentation; None when no block holds it."""
+    found = html_block_end(source, at)
+    if found is None:
+        return None
+    end, indent = found
+    return end, f"{newline_of(source)}{indent}<p>{literal(body)}</p>", False

@@ -14,8 +14,16 @@ from typing import BinaryIO, Iterator
 
 from .compressed import CorruptStream, open_maybe_gzip
 from .encoding import Decoding, decode
-from .model import Document, DocumentError
+from .model import Document, DocumentError, RawDocument
 from .text import text_document
+
+# the reader (documents/readers.py): many documents per file; an uncompressed file can be read
+# from any line start, so Dask splits it into byte ranges
+NAME = "jsonl"
+SUFFIXES = (".jsonl", ".ndjson")
+MANY = True
+SPLITTABLE = True
+FIXABLE = False
 
 DEFAULT_TEXT_FIELD = "text"
 DEFAULT_ID_FIELDS = ("id", "url")
@@ -97,3 +105,26 @@ def _record_id(data: dict, id_field: str | None) -> str | None:
 def is_jsonl(path: Path) -> bool:
     name = path.name.lower().removesuffix(".gz")
     return name.endswith((".jsonl", ".ndjson"))
+
+
+# --------------------------------------------------------------------------- the reader's parts
+
+def documents(stream: BinaryIO, display: str, options) -> Iterator[Document | DocumentError]:
+    yield from jsonl_documents(stream, display, options.decoding, options.text_field, options.id_field)
+
+
+def raw_documents(stream: BinaryIO, display: str, options) -> Iterator[RawDocument]:
+    """Each record's text as read, before it becomes a Document (an audit hashes it first)."""
+    for rec in jsonl_records(stream, display, options.decoding, options.text_field, options.id_field):
+        if isinstance(rec, DocumentError):
+            yield RawDocument(rec.path, display, NAME, record=rec.record, error=rec.reason)
+        else:
+            yield RawDocument(f"{display}[{rec.record}]", display, NAME, rec.text, rec.record, rec.url)
+
+
+def parse_raw(raw: RawDocument, options) -> Document:
+    """The Document of a record read by ``raw_documents``; raises DocumentError."""
+    doc = record_document(JsonRecord(raw.source, raw.record or "", str(raw.payload), raw.url))
+    if isinstance(doc, DocumentError):
+        raise doc
+    return doc

@@ -17,7 +17,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .directives import Directive, html_comment_directives
+from .encoding import Decoding, chosen_encoding, decode
 from .model import Document, DocumentError, LineIndex, OffsetMap
+from .text import back_over_space, paragraph_end
+
+# the reader (documents/readers.py): one document per file, which `claimcheck fix` can write back
+NAME = "markdown"
+SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+MANY = False
+SPLITTABLE = False
+FIXABLE = True
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _BLOCK_BREAK = "\n\n"
@@ -218,3 +227,51 @@ def _balanced(source: str, at: int, end: int, open_: str, close: str) -> int:
                 return i + 1
         i += 1
     return at
+
+
+# --------------------------------------------------------------------------- the reader's parts
+
+def decode_bytes(data: bytes, display: str, how: Decoding) -> str:
+    return decode(data, display, how)
+
+
+def encoding_of(data: bytes, how: Decoding) -> tuple[str, bytes]:
+    return chosen_encoding(data, how)
+
+
+def parse(text: str, display: str, options) -> Document:
+    return markdown_document(text, display)
+
+
+def paragraph_after(source: str, at: int, body: str) -> tuple[int, str, bool] | None:
+    """A new paragraph after the top-level block holding ``at``, its text escaped so that it
+    shows as written."""
+    return markdown_block_end(source, at), literal(body, block_start=True), True
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_BLOCK_START = re.compile(r"([#>+=-]|\d{1,9}[.)])")
+
+
+def literal(text: str, block_start: bool = False) -> str:
+    """Text that Markdown shows as written: inline markup characters escaped, and at the start
+    of a block nothing that would open a heading, quote or list."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    m = _MD_BLOCK_START.match(text) if block_start else None
+    if m:
+        mark = m.group(1)
+        text = mark[:-1] + "\\" + mark[-1] + text[m.end():]
+    return text
+
+
+def markdown_block_end(text: str, at: int) -> int:
+    """Markdown: the end of the top-level block (paragraph, heading, whole list, table, block
+    quote) holding offset ``at``, by markdown-it's line map, so a new paragraph never lands
+    inside a list, a quote or a code fence that follows without a blank line."""
+    line = text.count("\n", 0, at)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for token in parse_markdown(text):
+        if token.level == 0 and token.nesting >= 0 and token.map and token.map[0] <= line < token.map[1]:
+            end = starts[token.map[1]] if token.map[1] < len(starts) else len(text)
+            return back_over_space(text, end, at)
+    return paragraph_end(text, at)

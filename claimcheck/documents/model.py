@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .directives import Directive
 
@@ -124,3 +126,31 @@ class Document:
         if self._line_index is None:
             self._line_index = LineIndex(self.source)
         return self._line_index.line_col(source_offset)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One document as read: ``payload`` is the file's bytes (text, Markdown, HTML), a JSONL
+    record's text, or an archived page's HTTP body. ``error``/``skipped`` say why there is no
+    document to lint (a malformed record, an image in an archive)."""
+
+    id: str  # "source" or "source[record]", as lint reports name it
+    source: str
+    fmt: str  # the reader's name (documents/readers.py)
+    payload: bytes | str = b""
+    record: str | None = None
+    url: str | None = None
+    charset: str | None = None  # declared by the HTTP response (WARC)
+    error: str | None = None
+    skipped: str | None = None
+
+    @cached_property
+    def content_hash(self) -> str | None:
+        """sha256 of the format and the content; None for a document that could not be read.
+        Computed once: the parent hashes, and the hash travels with the document to a worker."""
+        if self.error or self.skipped:
+            return None
+        data = self.payload.encode("utf-8", "surrogatepass") if isinstance(self.payload, str) else self.payload
+        h = hashlib.sha256(self.fmt.encode() + b"\0" + (self.charset or "").encode() + b"\0")
+        h.update(data)
+        return h.hexdigest()

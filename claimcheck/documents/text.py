@@ -6,7 +6,15 @@ from itertools import chain
 from typing import Iterator
 
 from .directives import text_comment_directives
+from .encoding import Decoding, chosen_encoding, decode
 from .model import Document, DocumentError, LineIndex, OffsetMap
+
+# the reader (documents/readers.py): one document per file, which `claimcheck fix` can write back
+NAME = "text"
+SUFFIXES = (".txt", ".text")
+MANY = False
+SPLITTABLE = False
+FIXABLE = True
 
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)([ \t]*)")
 _LIST_MARKER = re.compile(r"(?:[-*+•–—]|\d{1,3}[.)])\s")
@@ -118,3 +126,49 @@ def _nonblank_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
                 last -= 1
             yield m.start(), last - m.start(), text[m.start()], text[last - 1]
         pos = end + 1
+
+
+# --------------------------------------------------------------------------- the reader's parts
+
+def decode_bytes(data: bytes, display: str, how: Decoding) -> str:
+    return decode(data, display, how)
+
+
+def encoding_of(data: bytes, how: Decoding) -> tuple[str, bytes]:
+    return chosen_encoding(data, how)
+
+
+def parse(text: str, display: str, options) -> Document:
+    return text_document(text, display)
+
+
+def literal(text: str, block_start: bool = False) -> str:
+    """Plain text shows what is written."""
+    return text
+
+
+def paragraph_after(source: str, at: int, body: str) -> tuple[int, str, bool] | None:
+    """Where a new paragraph goes after the one holding ``at``, and its text (a paragraph of
+    its own: the fixer adds the blank lines)."""
+    return paragraph_end(source, at), body, True
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending: CRLF when most line breaks are CRLF."""
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and 2 * crlf >= text.count("\n") else "\n"
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?(?:\n|\Z)")
+
+
+def back_over_space(text: str, end: int, floor: int) -> int:
+    while end > floor and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def paragraph_end(text: str, at: int) -> int:
+    """Plain text: the end of the paragraph (up to a blank line) holding offset ``at``."""
+    m = _BLANK_LINE.search(text, at)
+    return back_over_space(text, m.start() if m else len(text), at)

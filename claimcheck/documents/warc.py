@@ -18,7 +18,14 @@ from warcio.exceptions import ArchiveLoadFailed
 from .compressed import CorruptStream, EndAtDamage, damage_reported
 from .encoding import Decoding
 from .html import decode_html, html_document
-from .model import Document, DocumentError, Skipped
+from .model import Document, DocumentError, RawDocument, Skipped
+
+# the reader (documents/readers.py): many documents per file, read from the start only
+NAME = "warc"
+SUFFIXES = (".warc",)
+MANY = True
+SPLITTABLE = False
+FIXABLE = False
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -109,3 +116,29 @@ def _charset(params: str) -> str | None:
 def is_warc(path: Path) -> bool:
     name = path.name.lower().removesuffix(".gz")
     return name.endswith(".warc")
+
+
+# --------------------------------------------------------------------------- the reader's parts
+
+def documents(stream: BinaryIO, display: str, options) -> Iterator[Document | DocumentError]:
+    yield from warc_documents(stream, display, options.decoding, options.html_mode)
+
+
+def raw_documents(stream: BinaryIO, display: str, options) -> Iterator[RawDocument]:
+    """Each archived HTML page's body as read, before it becomes a Document."""
+    for page in warc_pages(stream, display):
+        if isinstance(page, Skipped):
+            yield RawDocument(page.path, display, NAME, record=page.record, url=page.record, skipped=page.reason)
+        elif isinstance(page, DocumentError):
+            yield RawDocument(page.path, display, NAME, record=page.record, error=page.reason)
+        else:
+            yield RawDocument(f"{display}[{page.uri}]", display, NAME, page.body, page.uri, page.uri, page.charset)
+
+
+def parse_raw(raw: RawDocument, options) -> Document:
+    """The Document of a page read by ``raw_documents``; raises DocumentError."""
+    doc = page_document(RawPage(raw.source, raw.url or raw.record or "", bytes(raw.payload), raw.charset),
+                        options.decoding, options.html_mode)
+    if isinstance(doc, DocumentError):
+        raise doc
+    return doc
