@@ -18,7 +18,7 @@ def test_sample_is_fixed_and_reproducible():
     assert first == [r["id"] for r in fakehealth.sample()]
 
 
-@pytest.mark.parametrize("records", ["sample", "everything"])
+@pytest.mark.parametrize("records", ["sample", pytest.param("everything", marks=pytest.mark.slow)])
 def test_every_serious_finding_is_reviewed_and_precision_is_at_least_090(records):
     """A rule change that adds a major or critical finding on FakeHealth needs a review entry:
     on the fixed 100-article sample (the tracked figure) and on the whole dump (2,156)."""

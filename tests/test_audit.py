@@ -220,6 +220,7 @@ class FedAudit:
         return subprocess.run(self.cmd, cwd=self.cwd, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_resume_after_kill_9_loses_and_duplicates_nothing(cli, tmp_path):
     """Kill the audit (parent and workers) for real mid-run, then rerun: the killed run's row
     counts what the store holds, the report shows it as interrupted, every document is there
@@ -314,6 +315,7 @@ def test_a_worker_dying_on_a_document_costs_only_that_document(crawl, tmp_path, 
     assert all(d["status"] in ("ok", "skipped") for d in docs.values() if d["status"] != "error")
 
 
+@pytest.mark.slow
 def test_killing_only_the_parent_leaves_no_worker_behind(tmp_path):
     """kill -9 of the audit process alone: its workers die with it and release the store's
     lock, so the rerun starts at once."""
@@ -348,6 +350,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_what_is_done_and_exits_130(tmp_path):
     """SIGINT to the whole process group, as Ctrl-C in a terminal sends it: the audit writes
     what finished, marks the run interrupted, exits 130; a rerun does only the rest."""

@@ -19,7 +19,7 @@ from test_streams import PAGE, warc  # noqa: E402
 
 from claimcheck.audit.dask_engine import (NEEDS_DASK, NeedsDask, _jsonl_blocks, _LineBlock,  # noqa: E402
                                           run_dask)
-from claimcheck.audit.sources import expand_globs, raw_documents  # noqa: E402
+from claimcheck.audit.sources import domain_of, expand_globs, raw_documents  # noqa: E402
 from claimcheck.audit.store import DOCUMENT_COLUMNS, FINDING_COLUMNS  # noqa: E402
 from claimcheck.audit.work import Analyser, LinterSpec  # noqa: E402
 from claimcheck.config import Settings  # noqa: E402
@@ -65,7 +65,7 @@ def reference(sources: list[str], analyser: Analyser) -> tuple[dict, list]:
             if seen[raw.id] > 1:
                 raw = replace(raw, id=f"{raw.id}#{seen[raw.id]}")
             if (raw.source, raw.content_hash) in first and raw.content_hash:
-                row = first[raw.source, raw.content_hash].copy_for(raw.id, raw.source, raw.record, raw.url, raw.domain)
+                row = first[raw.source, raw.content_hash].copy_for(raw.id, raw.source, raw.record, raw.url, domain_of(raw.url))
             else:
                 row = first[raw.source, raw.content_hash] = analyser(raw)
             documents[row.id] = {**{k: getattr(row, k) for k in DOCUMENT_COLUMNS[:-2] if k != "findings"},
@@ -125,6 +125,7 @@ def crawl(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_dask_rows_equal_the_local_reference(cluster, analyser, crawl):
     sources = [str(crawl / "dump.jsonl"), str(crawl / "feed.jsonl.gz"), str(crawl / "crawl.warc.gz"),
                str(crawl / "pages"), str(crawl / "missing.jsonl")]
@@ -165,6 +166,7 @@ def test_dask_rows_equal_the_local_reference(cluster, analyser, crawl):
     assert not schema.field("rule").nullable and schema.field("line").nullable
 
 
+@pytest.mark.slow
 def test_split_jsonl_globs_and_file_urls_name_documents_as_the_local_engine(cluster, analyser, crawl,
                                                                            monkeypatch, capsys):
     # No repeated ids or identical records: blocks are partitions, which neither rename nor dedup.

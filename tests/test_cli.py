@@ -192,6 +192,7 @@ def test_python_dash_m_and_no_colour_when_piped(files):
     assert "overclaim-permanent-remission" in proc.stdout and "\x1b[" not in proc.stdout
 
 
+@pytest.mark.slow
 def test_colour_forced_and_no_color_env_wins(files):
     assert "\x1b[" in run_process("lint", str(files / "spam.txt"), "--color", "always").stdout
     assert "\x1b[" not in run_process("lint", str(files / "spam.txt"), env_extra={"NO_COLOR": "1"}).stdout

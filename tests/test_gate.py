@@ -135,6 +135,7 @@ def test_text_on_the_terminal_and_json_to_a_file(cli, tmp_path):
 
 # -- pre-commit ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_pre_commit_try_repo(tmp_path):
     """The hook in .pre-commit-hooks.yaml, installed by pre-commit itself from this checkout."""

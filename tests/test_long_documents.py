@@ -41,6 +41,7 @@ def corpus_text() -> str:
     return "\n\n".join(texts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part_chars", [150, 250, 400])
 def test_each_article_in_parts_gives_the_findings_of_the_whole(linter, part_chars):
     """Every article of corpus/ (text, Markdown with sections, HTML) in tiny parts."""
@@ -51,6 +52,7 @@ def test_each_article_in_parts_gives_the_findings_of_the_whole(linter, part_char
         assert seen(in_parts.lint(doc)) == seen(whole.lint(doc)), path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("joined", ["lines", "one line"])
 def test_a_long_text_in_parts_gives_the_findings_of_the_whole(linter, joined):
     """Articles (and the seeds, where ../shared is) one after another: drug packs in scope from
@@ -93,6 +95,7 @@ def test_parts_tile_the_text_at_unit_starts_with_margins(linter):
         assert p.hi >= p.own_hi + 300
 
 
+@pytest.mark.slow
 def test_the_pipeline_never_sees_more_than_a_part(linter, monkeypatch):
     """What bounds memory: each spaCy Doc holds at most one part and its margins."""
     text = corpus_text().replace("\n", " ") * 3

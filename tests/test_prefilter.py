@@ -44,6 +44,7 @@ def test_the_seeds_give_the_same_findings(pair):
         same_findings(pair, read_document(path))
 
 
+@pytest.mark.slow
 def test_a_fakehealth_sample_gives_the_same_findings(pair):
     needs_shared(FAKEHEALTH)
     with gzip.open(FAKEHEALTH, "rt", encoding="utf-8") as lines:
