@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -213,9 +213,10 @@ class Linter:
         points = sorted({0, *document.section_starts})  # the document's sections
         mentioned: set[str] = set()
         found: list[Finding] = []
-        firsts: dict[tuple[str, int | None], Finding] = {}  # (document rule, group) -> its first mention
-        satisfied: set[tuple[str, int | None]] = set()
-        about: Counter[str] = Counter()  # document rule -> sentences that make the document about its X
+        # (document rule, group) -> its candidates' findings, in document order, as many as its
+        # kind may choose from; document rule -> what the parts tell it together (kinds/__init__.py)
+        kept: dict[tuple[str, object], list[Finding]] = {}
+        facts_of: dict[str, object] = {}
         for part in parts(text, self.prefilter, self.part_chars):
             excerpt = self._part_excerpt(document, part)
             if not excerpt.text:
@@ -232,15 +233,22 @@ class Linter:
                 found.extend(self._rule_findings(document, view, rule, kind,
                                                  (c for c in kind.find(rule, view) if owned(c.start)), marks, excerpt))
             for rule in self._document_rules:  # without their triggers too: a part may satisfy them
-                facts = KINDS[rule.kind].find_part(rule, view)
-                satisfied.update((rule.id, group) for group in facts.satisfied)
-                about[rule.id] += sum(weight for token, weight in facts.about if owned(token))
+                kind = KINDS[rule.kind]
+                facts = kind.find_part(rule, view, owned)
+                facts_of[rule.id] = kind.merge(rule, facts_of[rule.id], facts) if rule.id in facts_of else facts
+                room = kind.candidates_per_group(rule)
                 for group, candidates in facts.mentions.items():
-                    first = next((c for c in candidates if owned(c.start)), None)
-                    if first is not None and (rule.id, group) not in firsts:
-                        firsts[(rule.id, group)] = self._finding(document, view, rule, first, None, excerpt)
-        found.extend(f for k, f in firsts.items()
-                     if k not in satisfied and about[k[0]] >= KINDS[self._rule_of[k[0]].kind].about_needed(self._rule_of[k[0]]))
+                    have = kept.setdefault((rule.id, group), [])
+                    for c in candidates:
+                        if len(have) >= room:
+                            break
+                        if owned(c.start):
+                            have.append(self._finding(document, view, rule, c, None, excerpt))
+        for (rule_id, group), candidates in kept.items():
+            rule = self._rule_of[rule_id]
+            i = KINDS[rule.kind].chosen(rule, facts_of[rule_id], group)
+            if i is not None and i < len(candidates):
+                found.append(candidates[i])
         found = [f for f in found if in_scope(self.compiled.scopes[f.rule], mentioned)]
         found.sort(key=Finding.sort_key)
         return found

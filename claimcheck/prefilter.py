@@ -71,7 +71,7 @@ from typing import Iterator
 import ahocorasick
 from spacy.attrs import ORTH
 
-from .kinds import trigger_keys
+from .kinds import KINDS, trigger_keys
 from .lists import list_leads
 from .kinds.base import key as part_key
 from .nlp.lemmas import lemma_forms
@@ -96,14 +96,16 @@ Requirement = tuple  # group ids, in pattern order: each must occur, in this ord
 
 @dataclass(frozen=True)
 class _Plan:
-    """What one active rule needs to be able to fire (keys after resolving aliases)."""
+    """What one active rule needs to be able to fire (keys after resolving aliases), as its
+    kind declares it (kinds/__init__.py): the prefilter knows no kind by name."""
 
-    kind: str
+    every: bool  # all its trigger keys in one unit (together's groups), or any one of them
+    document: bool  # it judges the document: the units it matches in support that judgement
     scope: tuple[tuple[str, ...], ...]
-    keys: tuple[str, ...]  # phrase: match keys; together: one per group; requires: (when,)
-    require: str | None = None  # requires: the key that satisfies it
+    keys: tuple[str, ...]  # its trigger keys
+    keep: tuple[str, ...] = ()  # further keys whose units it needs (requires: what satisfies it)
     heeds: frozenset[str] = frozenset()  # the context types the rule does not ignore
-    paragraphs: bool = False  # requires ... about: the whole line (paragraph) of each mention
+    paragraphs: bool = False  # the whole line (paragraph) of each trigger match (requires ... about)
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ class Prefilter:
         self._forms = [forms for forms, _ in sorted(self._groups.items(), key=lambda item: item[1])]
         # Keys that decide which units are kept; the others ("unless", concepts only used
         # there, rules not selected) are looked for in the kept units only.
-        self._driving = {k for p in self._plans for k in p.keys + ((p.require,) if p.require else ())}
+        self._driving = {k for p in self._plans for k in p.keys + p.keep}
         self._driving |= {CONCEPT_PREFIX + c for p in self._plans for group in p.scope for c in group}
         self._words_glued(exceptions)
         self._costs: dict[int, float] = {}
@@ -232,7 +234,7 @@ class Prefilter:
                 passenger_forms.setdefault(form, set()).add(gid)
         self._passenger_anchors = {f: tuple(g) for f, g in passenger_forms.items()}
         self._passenger_anchor_forms = frozenset(passenger_forms)
-        self._regex_keys = {k for p in self._plans if p.kind == "phrase" for k in p.keys}
+        self._regex_keys = {k for p in self._plans for k in p.keys}
         # (regex, key, what it needs without stop words, all it needs)
         self._regexes = [(rx, k, self._regex_gate(needs), needs)
                          for rx, k in compiled.regexes if k in self._regex_keys
@@ -402,13 +404,15 @@ class Prefilter:
         def resolve(k: str) -> str:
             return compiled.aliases.get(k, k)
 
+        kind = KINDS[rule.kind]
         scope = compiled.scopes[rule.id]
         keys = tuple(map(resolve, trigger_keys(rule)))
-        if rule.kind == "requires":
-            return _Plan("requires", scope, keys, resolve(part_key(rule.id, "require")),
-                         paragraphs=bool(rule.spec.get("about")))
-        heeds = frozenset(t for t, effect in compiled.policy.get(rule.id, {}).items() if effect != "ignore")
-        return _Plan(rule.kind, scope, keys, heeds=heeds)
+        parts, paragraphs = kind.keeps(rule)
+        keep = tuple(resolve(part_key(rule.id, part)) for part in parts)
+        document = kind.SCOPE == "document"
+        heeds = frozenset() if document else frozenset(
+            t for t, effect in compiled.policy.get(rule.id, {}).items() if effect != "ignore")
+        return _Plan(not kind.ANY_TRIGGER and len(keys) > 1, document, scope, keys, keep, heeds, paragraphs)
 
     # --- per document ------------------------------------------------------------------------
 
@@ -501,7 +505,7 @@ class Prefilter:
         # only the plans with a key that may match somewhere, in their order
         for i in sorted({i for k in units_of for i in self._plans_of.get(k, ())}):
             plan = self._plans[i]
-            if plan.kind == "together":
+            if plan.every:
                 hits = set.intersection(*(units_of.get(k, none) for k in plan.keys))
                 hits = {u for u in hits if all(holds(u, k) for k in plan.keys)}
                 # a list item with some groups, its lead-in with the rest (lists.py)
@@ -516,8 +520,8 @@ class Prefilter:
                 hits = set().union(*(units(k) for k in plan.keys))
             if not hits or not all(any(mentions(c) for c in group) for group in plan.scope):
                 continue
-            if plan.kind == "requires":
-                support |= hits | units(plan.require)
+            if plan.document:
+                support |= hits.union(*(units(k) for k in plan.keep))
                 if plan.paragraphs:
                     paragraphs |= hits
             else:
@@ -528,8 +532,7 @@ class Prefilter:
                     support |= units(CONCEPT_PREFIX + concept)
         if part:
             for plan in self._plans:
-                if plan.require:
-                    support |= units(plan.require)
+                support.update(*(units(k) for k in plan.keep))
                 support.update(*(units(CONCEPT_PREFIX + c) for group in plan.scope for c in group))
         return support.union(matching), matching, paragraphs
 

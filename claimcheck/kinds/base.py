@@ -11,6 +11,26 @@ from ..nlp.sentences import sentence_bounds
 
 
 @dataclass(frozen=True)
+class Option:
+    """A kind's non-pattern option: a whole number of at least ``least``, or one of ``choices``
+    (the first is the default)."""
+
+    least: int | None = None
+    choices: tuple[str, ...] = ()
+    default: object = None
+
+    def check(self, value: object) -> str | None:
+        """None when the value is good, else what is wrong with it."""
+        if self.choices:
+            return None if value in self.choices else f"must be one of: {', '.join(self.choices)}"
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number"
+        if self.least is not None and value < self.least:
+            return f"must be at least {self.least}"
+        return None
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A span (token indices, end exclusive) a rule matched; context is judged afterwards."""
 

@@ -16,8 +16,14 @@ from .base import Candidate, MatchView, key, longest_first, sentences_with
 NAME = "phrase"
 KEYS = ("match", "regex", "unless", "with")
 REQUIRED = ()
+OPTIONS: dict = {}
 SCOPE = "sentence"
 ANY_TRIGGER = True  # one of its triggers is enough
+
+
+def keeps(rule) -> tuple[tuple[str, ...], bool]:
+    """What the prefilter must keep besides the units holding the triggers: nothing."""
+    return (), False
 
 
 def triggers(rule) -> list[str]:

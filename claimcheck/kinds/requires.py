@@ -34,11 +34,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..nlp.context import not_its_own
-from .base import Candidate, MatchView, key, longest_first
+from .base import Candidate, MatchView, Option, key, longest_first
 
 NAME = "requires"
-KEYS = ("when", "require", "about", "within")
+KEYS = ("when", "require", "about")
 REQUIRED = ("when", "require")
+OPTIONS = {"within": Option(choices=("document", "section"))}
 SCOPE = "document"
 ANY_TRIGGER = False
 ABOUT_SENTENCES = 2
@@ -79,6 +80,13 @@ class Facts:
     about: list[tuple[int, int]] = field(default_factory=list)
 
 
+def keeps(rule) -> tuple[tuple[str, ...], bool]:
+    """What the prefilter must keep besides the mentions of X: the mentions of Y (they decide
+    whether X's first mention is a finding), and with ``about`` the whole paragraph of each
+    mention of X (its sentences may be about X)."""
+    return ("require",), bool(rule.spec.get("about"))
+
+
 def triggers(rule) -> list[str]:
     return ["when"]
 
@@ -90,15 +98,32 @@ def about_needed(rule) -> int:
 
 def find(rule, view: MatchView) -> list[Candidate]:
     facts = find_part(rule, view)
-    if sum(weight for _, weight in facts.about) < about_needed(rule):
-        return []
-    return [mentions[0] for group, mentions in facts.mentions.items() if group not in facts.satisfied]
+    return [mentions[0] for group, mentions in facts.mentions.items() if chosen(rule, facts, group) == 0]
 
 
-def find_part(rule, view: MatchView) -> Facts:
-    """The facts of one part of a long document (or of a whole one). Over the whole document,
-    the findings are the first mention of each group that no part satisfies, when the parts
-    hold enough sentences about X."""
+def candidates_per_group(rule) -> int:
+    """The mentions of each group the engine keeps from the parts: the first is the finding."""
+    return 1
+
+
+def merge(rule, a: Facts, b: Facts) -> Facts:
+    """What two parts tell together (their mentions are the engine's to keep)."""
+    return Facts(satisfied=a.satisfied | b.satisfied, about=a.about + b.about)
+
+
+def chosen(rule, facts: Facts, group) -> int | None:
+    """Which mention of a group is the finding (the first), or None: Y is mentioned, or the
+    document is not about X."""
+    if group in facts.satisfied or sum(weight for _, weight in facts.about) < about_needed(rule):
+        return None
+    return 0
+
+
+def find_part(rule, view: MatchView, owned=None) -> Facts:
+    """The facts of one part of a long document (or of a whole one; ``owned(token)``: whether
+    the part owns a token, so that sentences about X are counted once). Over the whole
+    document, the findings are the first mention of each group that no part satisfies, when
+    the parts hold enough sentences about X."""
     group = view.section_index if rule.within == "section" else (lambda token: None)
     facts = Facts(satisfied={group(s) for s, _ in view.get(key(rule.id, "require"))})
     for start, end in longest_first(view.get(key(rule.id, "when"))):  # "Accutane 40 mg", not "Accutane"
@@ -148,7 +173,8 @@ def find_part(rule, view: MatchView) -> Facts:
         own.update(weight)
         facts.about = [(view.sents[i][0], weight.get(i, 1)) for i in sorted(own)
                        if view.paragraph_index(view.sents[i][0]) in mentioned and i not in compared
-                       and (i in with_x or i not in others)]
+                       and (i in with_x or i not in others)
+                       and (owned is None or owned(view.sents[i][0]))]
     return facts
 
 

@@ -23,6 +23,7 @@ from .base import Candidate, MatchView, key, sentences_with
 NAME = "together"
 KEYS = ("together", "unless")
 REQUIRED = ("together",)
+OPTIONS: dict = {}
 SCOPE = "sentence"
 ANY_TRIGGER = False  # every group must match
 _MAX_PER_GROUP = 6  # occurrences per group considered when looking for the tightest span
@@ -30,6 +31,11 @@ _MAX_PER_GROUP = 6  # occurrences per group considered when looking for the tigh
 
 def part_names(rule) -> list[str]:
     return [f"together{i}" for i in range(len(rule.spec["together"]))]
+
+
+def keeps(rule) -> tuple[tuple[str, ...], bool]:
+    """What the prefilter must keep besides the units holding all the groups: nothing."""
+    return (), False
 
 
 triggers = part_names

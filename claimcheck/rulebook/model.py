@@ -57,6 +57,7 @@ class Rule:
     file: str
     line: int
     within: str = "document"  # document rules: "document" or "section"
+    options: dict[str, object] = field(default_factory=dict)  # the kind's non-pattern options (OPTIONS)
     description: str | None = None
     suggestion: Suggestion | None = None
     references: tuple[str, ...] = ()

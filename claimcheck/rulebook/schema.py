@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..findings import CATEGORIES, SEVERITY_NAMES, Severity, Suggestion
-from ..kinds import KINDS, PATTERN_KEYS, kind_for_keys
+from ..kinds import KINDS, OPTION_KEYS, PATTERN_KEYS, kind_for_keys
 from ..nlp.context import CONTEXT_TYPES, EFFECTS
 from ..nlp.patterns import Concept
 from .model import ConceptDef, Example, Located, Pack, Problem, Rule
@@ -16,7 +16,7 @@ CONCEPT_KEYS = {"terms", "strength", "description", "references"}
 RULE_KEYS = {
     "id", "category", "severity", "message", "description", "suggestion", "references",
     "context", "scope", "examples",
-} | PATTERN_KEYS
+} | PATTERN_KEYS | OPTION_KEYS
 SUGGESTION_KEYS = {"replacement", "advice", "insert", "safe"}
 SUGGESTION_TEXTS = ("replacement", "advice", "insert")
 EXAMPLE_KEYS = {"fire", "no_fire"}
@@ -176,23 +176,26 @@ class PackReader:
             except ValueError as exc:
                 self.problem(raw.line_of("severity"), str(exc))
         message = self._string(raw, "message", what, required=True)
-        kind, why = kind_for_keys({k for k in raw if k in PATTERN_KEYS})
+        kind, why = kind_for_keys({k for k in raw if k in PATTERN_KEYS or k in OPTION_KEYS})
         if kind is None:
             self.problem(raw.line, f"{what}: {why}")
         spec: dict[str, list[Located]] = {}
-        within = "document"
+        options: dict[str, object] = {}
         if kind:
             for k in KINDS[kind].KEYS:
-                if k == "within":
-                    continue
                 if k == "together":
                     spec[k] = self._groups(raw, what)
                 elif k in raw:
                     spec[k] = self._string_list(raw, k, what)
-            if "within" in raw:
-                within = raw["within"]
-                if within not in ("document", "section"):
-                    self.problem(raw.line_of("within"), "'within' must be 'document' or 'section'")
+            for k, option in KINDS[kind].OPTIONS.items():
+                value = raw.get(k, option.default if option.default is not None else
+                                (option.choices[0] if option.choices else None))
+                if k in raw:
+                    wrong = option.check(value)
+                    if wrong:
+                        self.problem(raw.line_of(k), f"'{k}' {wrong}")
+                options[k] = value
+        within = str(options.get("within", "document"))
         suggestion = self._suggestion(raw, what, KINDS[kind].SCOPE if kind else None)
         safe_fix = self._safe_fix(raw)
         references = tuple(r.value for r in self._string_list(raw, "references", what))
@@ -203,7 +206,7 @@ class PackReader:
             return None
         rule = Rule(
             id=rid, category=category, severity=severity, message=message, kind=kind,  # type: ignore[arg-type]
-            spec=spec, pack=pack, file=self.file, line=line, within=within,
+            spec=spec, pack=pack, file=self.file, line=line, within=within, options=options,
             description=self._string(raw, "description", what), suggestion=suggestion,
             references=references, context=context, scope=scope, examples=examples,  # type: ignore[arg-type]
             safe_fix=safe_fix,
