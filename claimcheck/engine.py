@@ -1,4 +1,7 @@
-"""Document + compiled rulebook -> Findings. No I/O: readers, reporters and the CLI live elsewhere."""
+"""Document + compiled rulebook -> Findings. No I/O: readers, reporters and the CLI live elsewhere.
+
+One piece, a little over 500 lines: a document's one path from matches to findings (the view,
+the kinds, context, suppressions), whole or in parts, which every command shares."""
 from __future__ import annotations
 
 import bisect
@@ -16,7 +19,7 @@ from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Positi
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede
 from .nlp.language import Detected, detect
-from .nlp.matching import odd_letters, regex_matches, regex_spans, token_spans
+from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
 from .lists import list_leads
 from .prefilter import Excerpt, Prefilter
@@ -119,7 +122,7 @@ class Linter:
         return self.suppress(document, self._findings_of(document, self.nlp(text), excerpt))
 
     def excerpt(self, document: Document) -> Excerpt | None:
-        """What of the document the pipeline must see (prefilter.py); None: all of it."""
+        """What of the document the pipeline must see (prefilter/); None: all of it."""
         if not self.use_prefilter:
             return None
         return self.prefilter.excerpt(document.text, document.section_starts)

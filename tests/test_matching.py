@@ -8,7 +8,9 @@ import pytest
 import spacy
 from spacy.matcher import Matcher
 
-from claimcheck.nlp.matching import TokenMatcher, regex_matches, regex_needs
+from claimcheck.nlp.matching import TokenMatcher
+from claimcheck.nlp.regexes import regex_matches
+from claimcheck.prefilter.needs import regex_needs
 
 TEXTS = [
     "Take isotretinoin 40 mg daily, or isotretinoin 20 with food; isotretinoin mg is a typo.",

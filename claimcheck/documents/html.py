@@ -7,6 +7,9 @@ element is a line break), and aligns the extractor's lines to that stream: a lin
 whole, or as a table row's cells or a list item without the bullet the extractor added, or
 failing that stretch by stretch. Text that cannot be aligned maps to None, so the engine
 reports "not located" rather than a wrong line. In "all" mode the stream itself is the prose.
+
+One piece, a little over 500 lines: the visible-text stream and the alignment read each
+other's state (decoding is html_charset.py, the fixer's block extents html_blocks.py).
 """
 from __future__ import annotations
 

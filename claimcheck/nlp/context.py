@@ -17,7 +17,8 @@ from spacy.attrs import IS_SPACE, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .matching import TokenMatcher, regex_spans
+from .matching import TokenMatcher
+from .regexes import regex_spans
 from .sentences import sentence_bounds
 from .patterns import PatternCompiler
 

@@ -5,7 +5,7 @@ heading, list item, "Q:"/"A:" line, a line without final punctuation); soft wrap
 joined. So: every line break ends a sentence, and so do . ! ? unless the text runs on in
 lower case ("e.g. the", "vs. a"); "vitamin A. It" ends one, "P. acnes" does not. What a
 line carries over to the next: whether it ended a sentence, for a quote or bracket opening
-the next line (taken as closing that sentence: prefilter.py keeps the line before such a line).
+the next line (taken as closing that sentence: the prefilter keeps the line before such a line).
 """
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ class CompiledRulebook:
     # Patterns of rules that apply only to documents mentioning some concepts (a drug pack),
     # one matcher per scope, run only on documents in that scope: most pages never pay for them.
     scoped: list[tuple[tuple[tuple[str, ...], ...], TokenMatcher]] = field(default_factory=list)
-    # Prefilters (prefilter.py) built for this rulebook, by the ids of the rules they serve.
+    # Prefilters (prefilter/) built for this rulebook, by the ids of the rules they serve.
     prefilters: dict[tuple[str, ...], object] = field(default_factory=dict)
 
     @property

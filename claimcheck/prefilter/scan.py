@@ -1,0 +1,459 @@
+"""One pass over a text: its units (lines, and long lines cut between sentences), the words in
+each, and where each matcher key's requirements are met."""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import reduce
+from operator import or_
+
+import ahocorasick
+
+from ..nlp.regexes import odd_letters, regex_matches
+from ..nlp.sentences import CLOSING, TERMINAL
+from .needs import Requirement, holds
+
+_UNIT_BREAK = re.compile(r"\n\s*")
+# A long line (a whole article without line breaks) is cut between sentences as well, into
+# pieces of at least CUT_EVERY characters: after . ! ? (and closing quotes or brackets) and
+# spaces, before a capital letter or a digit, where the pipeline starts a sentence whatever
+# precedes it in the excerpt (see Scan.cuts).
+LONG_LINE = 1200
+CUT_EVERY = 400
+_CUT = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]\u00bb]* +(?=[A-Z0-9])")
+_LAST_CHUNK = re.compile(r"\S+\Z")
+BREAK_OR_CUT = re.compile(f"{_UNIT_BREAK.pattern}|{_CUT.pattern}")
+
+
+class Scan:
+    """One document's text as the prefilter reads it: its units, its letter runs, and the
+    evidence (``Unit``) of the units looked at so far."""
+
+    def __init__(self, pf, text: str, lowered: str):
+        self.pf = pf
+        self.text = text
+        self.lowered = lowered
+        self.starts = [0] + [m.end() for m in _UNIT_BREAK.finditer(text) if m.end() < len(text)]
+        self.line_start: list[bool] | None = None  # per unit, when long lines were cut
+        if pf.ends_sentence is not None and len(text) > LONG_LINE:
+            self.cuts()
+        self.bounds = self.starts + [len(text)]
+        self.letters = _letters(lowered)
+        self.units: dict[int, Unit] = {}
+        self._cue_found: dict = {}
+        self._odd: bool | None = None
+        scan = pf._substring_scan
+        self.substrings = {s for _, s in scan.iter(lowered)} if len(scan) else set()
+        self.substrings.update(c for c in pf._other_chars if c in lowered)
+        # the forms found as substrings (not as letter runs) in the document, their groups as bits
+        self.others = pf._others_set.intersection(self.substrings)
+        self.others_mask = reduce(or_, map(pf._mask_of.__getitem__, self.others), 0)
+
+    def cuts(self) -> None:
+        """Cut lines longer than LONG_LINE between sentences too. A cut follows a chunk
+        (text between white space) that spaCy makes end in . ! ? with perhaps closing quotes
+        or brackets after (so it ends a sentence there, whatever comes next), and spaces; it
+        comes before a capital letter or a digit (a word that starts a sentence after any
+        sentence end, a line break, or at the start of a text). Matches never cross a
+        sentence start (engine.py), so a piece matches alone what it matches in its line."""
+        text, starts = self.text, self.starts
+        ends_sentence = self.pf.ends_sentence
+        bounds = starts + [len(text)]
+        out: list[int] = []
+        line_start: list[bool] = []
+        for a, b in zip(bounds, bounds[1:]):
+            out.append(a)
+            line_start.append(True)
+            if b - a <= LONG_LINE:
+                continue
+            last = a
+            for m in _CUT.finditer(text, a, b):
+                cut = m.end()
+                if cut - last < CUT_EVERY or b - cut < CUT_EVERY:
+                    continue
+                if cut_after_sentence(text, m, ends_sentence):
+                    out.append(cut)
+                    line_start.append(False)
+                    last = cut
+        if len(out) > len(starts):
+            self.starts, self.line_start = out, line_start
+
+    def whole_lines(self, units: set[int]) -> set[int]:
+        """The units of the lines these units lie in (lines cut by ``cuts``)."""
+        starts = self.line_start
+        out: set[int] = set()
+        for u in units:
+            lo = u
+            while lo > 0 and not starts[lo]:
+                lo -= 1
+            hi = u + 1
+            while hi < len(starts) and not starts[hi]:
+                hi += 1
+            out.update(range(lo, hi))
+        return out
+
+    def unit(self, u: int) -> "Unit":
+        found = self.units.get(u)
+        if found is None:
+            words = self.words(u)
+            found = self.units[u] = Unit(self, u, words, self.pf.groups_of(words))
+        return found
+
+    def words(self, u: int) -> frozenset[str]:
+        """The forms the rulebook spells that are letter runs of unit u, or glued pieces
+        in them (see Unit)."""
+        pf = self.pf
+        runs = self.letters[self.bounds[u] + 1:self.bounds[u + 1] + 1].split()
+        words = pf._letter_forms.intersection(runs)
+        if not pf._glued_runs.isdisjoint(runs):
+            words = words.union(piece for run in pf._glued_runs.intersection(runs) for _, piece in pf._glued[run])
+        return words
+
+    def holds(self, u: int, key: str) -> bool:
+        """May unit u match the key (its requirements' order checked)?"""
+        unit = self.units.get(u)
+        return True if unit is None else unit.holds(key)
+
+    def cue(self, u: int, purpose) -> bool:
+        """May unit u hold a context cue of this purpose (see Prefilter._context_cues)?"""
+        found = self._cue_found.get((u, purpose))
+        if found is None:
+            found = self._cue_found[(u, purpose)] = self._cue(u, purpose)
+        return found
+
+    def _cue(self, u: int, purpose) -> bool:
+        check = self.pf._cues.get(purpose) if self.pf._cues else None
+        if check is None:
+            return False
+        if check.always:
+            return True
+        a, b = self.bounds[u], self.bounds[u + 1]
+        if check.url and _URL_LIKE.search(self.text, a, b):
+            return True
+        if check.regexes and any(self._starts_in(needs, a, b) for needs in check.regexes):
+            return True
+        if not check.entries:
+            return False
+        unit = self.unit(u)
+        ends: dict[int, int] = {}  # n -> where the unit's first n chunks end
+        for _, req, _, _, within in unit.passing(check.entries):
+            if within is None:
+                return True
+            if within not in ends:
+                chunks = _CHUNK.finditer(self.text, a, b)
+                ends[within] = next((m.end() for i, m in enumerate(chunks) if i == within - 1), b)
+            if unit.first(req[0]) < ends[within]:
+                return True
+        return False
+
+    def _starts_in(self, needs, a: int, b: int) -> bool:
+        """Can text starting in [a, b) satisfy the start needs of a regex?"""
+        if needs is True:
+            return True
+        if needs[0] == "lit":
+            _, s, ic = needs
+            if ic and self.odd():
+                return True
+            return (self.lowered if ic else self.text).find(s, a, b + len(s) - 1) != -1
+        parts = (self._starts_in(p, a, b) for p in needs[1])
+        return all(parts) if needs[0] == "and" else any(parts)
+
+    def odd(self) -> bool:
+        if self._odd is None:
+            self._odd = not self.text.isascii() and odd_letters(self.text)
+        return self._odd
+
+    def previous_cue(self, u: int, heeds: set[str]) -> bool:
+        """May unit u hold a "previous" cue of a type its rules heed?"""
+        return any(self.cue(u, ("previous", t)) for t in heeds)
+
+    def reaches_back(self, x: int, u: int, heeds: set[str]) -> bool:
+        """May unit x, coming right after unit u, make a mark on u's last sentence that
+        u's rules heed: a "previous" cue, or a refuting cue after a reported claim?"""
+        if self.previous_cue(x, heeds):
+            return True
+        return "refuted" in heeds and self.cue(u, "reported") and self.cue(x, "refuting")
+
+    def driving(self) -> dict[str, set[int]]:
+        """Driving key -> the units where it may match (wildcards: every unit)."""
+        pf = self.pf
+        bounds = self.bounds
+        others: dict[int, set] = {}  # unit -> anchors found as substrings
+        for form in self.others.intersection(pf._anchor_others):
+            i = self.lowered.find(form)
+            while i != -1:
+                others.setdefault(bisect.bisect_right(bounds, i) - 1, set()).update(pf._anchor_others[form])
+                i = self.lowered.find(form, i + 1)
+        table = pf._anchor_keys
+        units_of: dict[str, set[int]] = {}
+        anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
+        for u in range(len(self.starts)):
+            words = self.words(u)
+            hit = words & anchor_word_set
+            if not hit and u not in others:
+                continue
+            found = {a for w in hit for a in anchor_words[w]}
+            found.update(others.get(u, ()))
+            groups = pf.groups_of(words)
+            loose = groups | self.others_mask
+            entries = [e for anchor in found for common, es in table[anchor] if common & loose == common
+                       for e in es]
+            if not entries:
+                continue  # no Unit: made on demand if a context check needs one
+            unit = self.units[u] = Unit(self, u, words, groups)
+            for k in unit.keys(entries):
+                units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
+        everywhere = set(range(len(self.starts)))
+        for k in pf.wildcards:
+            if k in pf._driving:
+                units_of[k] = everywhere
+        return units_of
+
+    def passengers(self, kept: set[int]) -> dict[str, set[int]]:
+        """The other judged keys -> the kept units where they may match."""
+        pf = self.pf
+        table = pf._anchored[False]
+        units_of: dict[str, set[int]] = {}
+        others = self.others & pf._passenger_anchor_forms
+        for u in kept:
+            unit = self.unit(u)
+            forms = set(unit.words & pf._passenger_anchor_forms)
+            forms.update(f for f in others if unit.has(f))
+            anchors = {g for form in forms for g in pf._passenger_anchors[form]}
+            # as a bag (no order checked): where a key may match, for the engine, a superset
+            for k, reqs in unit.keys([e for g in anchors for e in table[g]]).items():
+                if reqs is None or reqs:
+                    units_of.setdefault(k, set()).add(u)
+        for k in pf.wildcards:
+            if k not in pf._driving:
+                units_of[k] = set(kept)
+        return units_of
+
+    def regexes(self, units_of: dict[str, set[int]]) -> dict[str, list[tuple[int, int]]]:
+        """Rule regexes' matches (document offsets) by key; their units go into ``units_of``.
+        A regex runs only when the text has the literal strings it needs (regex_needs)."""
+        text, lowered, starts = self.text, self.lowered, self.starts
+        spans: dict[str, list[tuple[int, int]]] = {}
+        if not self.pf._regexes:
+            return spans
+        # case-insensitive literals present (None: count all as present)
+        odd = self.odd()
+        found = None if odd else self.substrings
+        for rx, k, gate, needs in self.pf._regexes:
+            if not holds(gate, found, text) or (needs != gate and not holds(needs, found, text, lowered)):
+                continue
+            for m in regex_matches(rx, text, lowered, odd):
+                if m.end() > m.start():
+                    spans.setdefault(k, []).append((m.start(), m.end()))
+                    first = bisect.bisect_right(starts, m.start()) - 1
+                    last = bisect.bisect_right(starts, m.end() - 1) - 1
+                    units_of.setdefault(k, set()).update(range(first, last + 1))
+        return spans
+
+
+class Unit:
+    """What may be a token in one unit: ``words``, a superset of the lower-case forms of its
+    tokens (among the forms the rulebook spells), the ``groups`` they are in, and, asked for,
+    where each form may start.
+
+    * A token whose form is letters a-z only is a whole run of a-z letters of the unit (spaCy
+      splits two letters apart only in a tokenizer exception, and the characters around a
+      token that is not glued to a letter are no letters a-z), or a piece of an exception
+      glued to a letter inside it ("can" of "cannot"): then the exception's letter run
+      around the piece is a whole run, and the piece starts at a known offset from it.
+    * Any other form (punctuation, digits, "n't", non-ASCII letters) is found as a substring.
+      Those are not in ``words``: a requirement with a group that may only be present
+      through them (they occur in the document) is judged by its forms' positions.
+    The spans found are those of the tokens, exactly: a requirement's tokens follow one
+    another, and two tokens of consecutive pattern tokens have nothing or one space between
+    them (spaCy makes a token of any other white space)."""
+
+    __slots__ = ("scan", "u", "a", "b", "words", "groups", "pending", "_at")
+
+    def __init__(self, scan: Scan, u: int, words: frozenset[str], groups: int):
+        """``words``: Scan.words(u); ``groups``: their groups as bits."""
+        self.scan, self.u, self.a, self.b = scan, u, scan.bounds[u], scan.bounds[u + 1]
+        self.words = words
+        self.groups = groups
+        self.pending: dict[str, list | None] = {}  # see keys()
+        self._at: dict[int, tuple[list[int], list[int]]] = {}  # group -> _spans
+
+    def has(self, form: str) -> bool:
+        """Does a form found as a substring occur in the unit?"""
+        return self.scan.lowered.find(form, self.a, self.b) != -1
+
+    def keys(self, entries: list) -> dict[str, list | None]:
+        """Of the (groups as bits, requirement, key, adjacency) entries, those whose
+        requirement has all its groups in the unit, by key, into ``pending`` (and returned):
+        None when that is enough (one group, found as a letter run), else the requirements to
+        check for order (``holds``). That costs; most keys decide nothing, so it waits."""
+        groups = self.groups
+        loose = groups | self.scan.others_mask
+        pending = self.pending
+        found = {}
+        for bits, req, key, adj in [e for e in entries if e[0] & loose == e[0]]:
+            if key in pending and pending[key] is None:
+                pass
+            elif len(req) == 1 and bits & groups == bits:
+                pending[key] = None
+            else:
+                pending.setdefault(key, []).append((req, adj))
+            found[key] = pending[key]
+        return found
+
+    def holds(self, key: str) -> bool:
+        """May the unit match the key? (A key the unit never judged: yes, as for regexes.)"""
+        reqs = self.pending.get(key)
+        if reqs is None:
+            return True
+        if reqs and any(self._in_order(req, adj) for req, adj in reqs):
+            self.pending[key] = None
+            return True
+        reqs.clear()
+        return False
+
+    def passing(self, entries: list):
+        """The entries (groups as bits, requirement, key, adjacency, ...) whose requirement
+        the unit may satisfy."""
+        loose = self.groups | self.scan.others_mask
+        return (e for e in entries if e[0] & loose == e[0] and self._in_order(e[1], e[3]))
+
+    def first(self, g: int) -> int:
+        """Where the group's first form in the unit starts (the unit's end if none)."""
+        starts = self._spans(g)[0]
+        return starts[0] if starts else self.b
+
+    def _in_order(self, req: Requirement, adj: tuple[bool, ...]) -> bool:
+        """Can the groups' forms be found one after the other, those of consecutive tokens
+        of the pattern right after one another (nothing or one space between)? Each form
+        found ends where the next may start; taking the earliest one is enough unless the
+        next must come right after it."""
+        text = self.scan.text
+
+        def fits(i: int, end: int, adjacent: bool) -> bool:
+            starts, ends = self._spans(req[i])
+            if adjacent:
+                k = bisect.bisect_left(starts, end)
+                options = [j for j in range(k, min(k + 2, len(starts)))
+                           if starts[j] == end or (starts[j] == end + 1 and text[end] == " ")]
+            else:
+                options = range(bisect.bisect_left(starts, end), len(starts))
+            for j in options:
+                if i + 1 == len(req) or fits(i + 1, ends[j], adj[i]):
+                    return True
+                if not adj[i]:
+                    return False  # a later form leaves the next groups less room
+            return False
+
+        return fits(0, 0, False)
+
+    def _spans(self, g: int) -> tuple[list[int], list[int]]:
+        """Starts (sorted) and ends of the evidence of a group's forms in the unit."""
+        found = self._at.get(g)
+        if found is not None:
+            return found
+        scan, a, b = self.scan, self.a, self.b
+        forms = scan.pf._forms[g]
+        spans: list[tuple[int, int]] = []
+        glued = scan.pf._glued_by_piece
+        for form in forms & self.words:
+            _find_all(scan.letters, f" {form} ", a, b + 2, spans, 0, len(form))
+            for run, offset in glued.get(form, ()):
+                _find_all(scan.letters, f" {run} ", a, b + 2, spans, offset, len(form))
+        for form in forms & scan.others:
+            _find_all(scan.lowered, form, a, b, spans, 0, len(form))
+        spans.sort()
+        found = self._at[g] = ([s for s, _ in spans], [e for _, e in spans])
+        return found
+
+
+def automaton(values: dict[str, object]):
+    automaton = ahocorasick.Automaton()
+    for k, v in values.items():
+        automaton.add_word(k, v)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+def with_sentence_state(kept: set[int], text: str, bounds: list[int], line_start: list[bool] | None = None
+                         ) -> None:
+    """Keep the unit before a kept unit whose sentence split depends on it:
+    * a line opening with a quote or bracket: that may close the sentence the line before
+      ended (nlp/sentences.py). Only the end of that line matters, so one line with a word
+      other than quotes and brackets is enough;
+    * where long lines were cut (Scan.cuts), a line opening with anything but a capital
+      letter or a digit: its first word starts a sentence after a line break, but not after
+      a piece that ends in a full stop, which may come before it in the excerpt."""
+    changed = True
+    while changed:
+        changed = False
+        for u in sorted(kept):
+            v = u
+            while v > 0 and v - 1 not in kept:
+                first = text[bounds[v]]
+                if first in CLOSING:
+                    kept.add(v - 1)
+                    changed = True
+                    if any(c not in CLOSING and not c.isspace() for c in text[bounds[v - 1]:bounds[v]]):
+                        break  # a token that is no quote or bracket: its end does not depend on before
+                    v -= 1
+                elif line_start is not None and line_start[v] and not (first.isalnum() and not first.islower()):
+                    kept.add(v - 1)
+                    changed = True
+                    break
+                else:
+                    break
+
+
+def cut_after_sentence(text: str, m: re.Match, ends_sentence) -> bool:
+    """Does the chunk (text between white space) before a _CUT match end a sentence there,
+    as spaCy tokenizes it? A chunk longer than we look back is taken as not."""
+    end = m.start() + len(m.group().rstrip(" "))  # after the punctuation
+    chunk = _LAST_CHUNK.search(text, max(0, end - 64), end)
+    if chunk is None or (chunk.start() > 0 and not text[chunk.start() - 1].isspace()):
+        return False
+    return ends_sentence(chunk.group())
+
+
+def ends_sentence(tokens: list[str]) -> bool:
+    """Do these tokens of a chunk end in . ! ? with perhaps closing quotes or brackets?"""
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i] in CLOSING:
+        i -= 1
+    return i >= 0 and tokens[i] in TERMINAL
+
+
+def _find_all(haystack: str, needle: str, lo: int, hi: int, out: list, shift: int, length: int) -> None:
+    """Append (start + shift, start + shift + length) for every occurrence of needle in
+    haystack[lo:hi]. In the padded letters, " word " starts where the word starts in the
+    text."""
+    i = haystack.find(needle, lo, hi)
+    while i != -1:
+        out.append((i + shift, i + shift + length))
+        i = haystack.find(needle, i + 1, hi)
+
+
+AZ = re.compile(r"[a-z]+")
+AZ_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def _letters(lowered: str) -> str:
+    """The lower-cased text with every character but a-z made a space, and a space before
+    and after: offset i of the text is offset i + 1 here, and " word " is a whole run."""
+    # a character out of ASCII becomes one "?", then a space
+    core = lowered.encode("ascii", "replace").translate(AZ_ONLY).decode("ascii")
+    return f" {core} "
+
+
+def common(form: str, stop_words: frozenset[str]) -> bool:
+    """A stop word, a single character or punctuation: too frequent to be an anchor."""
+    return form in stop_words or len(form) < 2 or not any(c.isalnum() for c in form)
+
+
+# What a token spaCy finds LIKE_URL (spacy.lang.lex_attrs.like_url) has: "http(s)://",
+# "www." and more, or a "." neither first nor last whose top-level domain, after the last
+# ".", ends in "/", is a known one (letters) or makes its URL_MATCH (a domain of two letters
+# or more, or four numbers); "3.5", "U.S." and "e.g." have none of these.
+_URL_LIKE = re.compile(r"://|www\.|\S\.[^\s\d.]{2}|\S\.\S*/|\d\.\d+\.\d")
+_CHUNK = re.compile(r"\S+")
