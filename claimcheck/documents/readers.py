@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Protocol
 
 from . import html, jsonl, markdown, text, warc
 from .compressed import read_all
@@ -43,13 +42,24 @@ class ReadOptions:
     id_field: str | None = None
 
 
-READERS: dict[str, ModuleType] = {r.NAME: r for r in (text, markdown, html, jsonl, warc)}
+class Reader(Protocol):
+    """An input format (a module satisfies this protocol; the functions a reader defines besides
+    these depend on MANY, see above)."""
+
+    NAME: str
+    SUFFIXES: tuple[str, ...]
+    MANY: bool
+    SPLITTABLE: bool
+    FIXABLE: bool
+
+
+READERS: dict[str, Reader] = {r.NAME: r for r in (text, markdown, html, jsonl, warc)}  # type: ignore[misc]
 FORMATS: tuple[str, ...] = tuple(READERS)
 SUFFIXES: dict[str, str] = {suffix: r.NAME for r in READERS.values() for suffix in r.SUFFIXES}
 FIXABLE: tuple[str, ...] = tuple(name for name, r in READERS.items() if r.FIXABLE)
 
 
-def reader(fmt: str) -> ModuleType:
+def reader(fmt: str):
     """The reader of a format name (KeyError for one no reader has)."""
     return READERS[fmt]
 

@@ -26,18 +26,16 @@ and a kind whose SCOPE is "document" also, for a long document read in parts (pa
 """
 from __future__ import annotations
 
-from types import ModuleType
-
 from . import occurrence, phrase, requires, together
-from .base import Candidate, MatchView, Option, key
+from .base import Candidate, Kind, MatchView, Option, key
 
-KINDS: dict[str, ModuleType] = {k.NAME: k for k in (phrase, together, requires, occurrence)}
+KINDS: dict[str, Kind] = {k.NAME: k for k in (phrase, together, requires, occurrence)}  # type: ignore[misc]
 PATTERN_KEYS: frozenset[str] = frozenset(key for k in KINDS.values() for key in k.KEYS)
 OPTION_KEYS: frozenset[str] = frozenset(name for k in KINDS.values() for name in k.OPTIONS)
 # keys that narrow what a kind matched, and so choose no kind themselves
 SHARED_KEYS: frozenset[str] = frozenset({"unless", "with"})
 
-__all__ = ["KINDS", "OPTION_KEYS", "PATTERN_KEYS", "SHARED_KEYS", "Candidate", "MatchView", "Option", "kind_for_keys",
+__all__ = ["KINDS", "OPTION_KEYS", "PATTERN_KEYS", "SHARED_KEYS", "Candidate", "Kind", "MatchView", "Option", "kind_for_keys",
            "trigger_keys"]
 
 

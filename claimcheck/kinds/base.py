@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Protocol
 
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc
@@ -126,3 +127,20 @@ def longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def sentences_with(view: MatchView, rule_id: str, part: str) -> set[int]:
     return {view.sentence_index(s) for s, _ in view.get(key(rule_id, part))}
+
+
+class Kind(Protocol):
+    """A rule kind (a module satisfies this protocol; kinds/__init__.py says what each part does)."""
+
+    NAME: str
+    KEYS: tuple[str, ...]
+    REQUIRED: tuple[str, ...]
+    OPTIONS: dict[str, Option]
+    SCOPE: str
+    ANY_TRIGGER: bool
+
+    def triggers(self, rule) -> list[str]: ...
+
+    def keeps(self, rule) -> tuple[tuple[str, ...], bool]: ...
+
+    def find(self, rule, view: MatchView) -> list[Candidate]: ...
