@@ -17,9 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .directives import Directive, html_comment_directives
-from .encoding import Decoding, chosen_encoding, decode
 from .model import Document, DocumentError, LineIndex, OffsetMap
-from .text import back_over_space, paragraph_end
+from .text import back_over_space, decode_bytes, encoding_of, paragraph_end  # noqa: F401  (Markdown decodes as text)
 
 # the reader (documents/readers.py): one document per file, which `claimcheck fix` can write back
 NAME = "markdown"
@@ -230,14 +229,6 @@ def _balanced(source: str, at: int, end: int, open_: str, close: str) -> int:
 
 
 # --------------------------------------------------------------------------- the reader's parts
-
-def decode_bytes(data: bytes, display: str, how: Decoding) -> str:
-    return decode(data, display, how)
-
-
-def encoding_of(data: bytes, how: Decoding) -> tuple[str, bytes]:
-    return chosen_encoding(data, how)
-
 
 def parse(text: str, display: str, options) -> Document:
     return markdown_document(text, display)
