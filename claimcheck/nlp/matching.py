@@ -280,9 +280,19 @@ class TokenMatcher:
         return list(found)
 
     def _phrase_doc(self, attr: str, words: list[str]) -> Doc:
-        if attr == "LEMMA":
-            return Doc(self.vocab, words=words, lemmas=words)
-        return Doc(self.vocab, words=words)
+        """The Doc the PhraseMatcher reads a phrase from, made once per vocabulary: the same
+        phrases come back in many patterns (a concept's terms in every rule that uses it), and
+        making a Doc is most of what compiling a rulebook costs."""
+        made = _PHRASE_DOCS.setdefault(self.vocab, {})
+        found = made.get((attr, *words))
+        if found is None:
+            found = made[(attr, *words)] = (Doc(self.vocab, words=words, lemmas=words) if attr == "LEMMA"
+                                            else Doc(self.vocab, words=words))
+        return found
+
+
+# vocabulary -> (attribute, words...) -> the phrase's Doc (a process has one or two vocabularies)
+_PHRASE_DOCS: dict[Vocab, dict[tuple[str, ...], Doc]] = {}
 
 
 def literal_words(token: dict) -> tuple[str, list[str]] | None:
