@@ -65,6 +65,7 @@ class TokenMatcher:
         self._joins: list[tuple[int, str, list[str], list[int]]] = []
         self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
         self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
+        self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
         self.sequences.setdefault(key, []).extend(seqs)
@@ -80,6 +81,7 @@ class TokenMatcher:
                 self._add(name, [piece])
                 self._piece_ids[self.vocab.strings.add(name)] = name
                 self._parent[name] = key
+            self._joins_from.setdefault(names[0], []).append(len(self._joins))
             self._joins.append((self.vocab.strings.add(key), key, names, gaps))
         if whole:
             self._add(key, whole)
@@ -180,10 +182,10 @@ class TokenMatcher:
             else:
                 by_piece.setdefault(piece, {}).setdefault(start, []).append(end)
         have = set(kept)
-        for key_id, key, names, gaps in self._joins:
-            first = by_piece.get(names[0])
-            if not first:
-                continue
+        # only the sequences whose first piece matched, in the order they were added
+        for i in sorted(i for piece in by_piece for i in self._joins_from.get(piece, ())):
+            key_id, key, names, gaps = self._joins[i]
+            first = by_piece[names[0]]
             spans = {(s, e) for s, ends in first.items() for e in ends}
             for name, gap in zip(names[1:], gaps):
                 starts = by_piece.get(name, {})
