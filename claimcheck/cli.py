@@ -335,7 +335,8 @@ def rules_show(rule_id, rules, no_default_rules):
         f"  category:  {rule.category}",
         f"  severity:  {rule.severity}",
         f"  pack:      {rule.pack} ({rule.where})",
-        f"  kind:      {rule.kind}" + (f" (within {rule.within})" if rule.kind == "requires" else ""),
+        f"  kind:      {rule.kind}" + (f" ({', '.join(f'{k} {v}' for k, v in rule.options.items())})"
+                                     if rule.options else ""),
         f"  message:   {rule.message}",
     ]
     if rule.description:

@@ -156,3 +156,14 @@ def test_every_reporter_is_registered_by_its_name():
     modules = {p.stem for p in (PACKAGE / "report").glob("*_format.py")}
     assert {r.__name__.rsplit(".", 1)[1] for r in FORMATS.values()} == modules
     assert all(r.NAME == name for name, r in FORMATS.items())
+
+
+def test_no_code_outside_the_kinds_decides_by_a_kinds_name():
+    """The prefilter, the engine, the schema and `rules show` ask a kind what it does (SCOPE,
+    ANY_TRIGGER, keeps, OPTIONS ...); only kinds/ knows the kinds' names."""
+    kind_check = re.compile(r"""\.kind\s*(?:==|!=|\bin\b)\s*[("']""")
+    offenders = [f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
+                 for path in PACKAGE.rglob("*.py") if "kinds" not in path.parts
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if kind_check.search(line)]
+    assert offenders == []

@@ -92,3 +92,11 @@ def test_rules_test_runs_its_examples(cli, tmp_path):
     path.write_text(textwrap.dedent(PACK.format(within="")), encoding="utf-8")
     run = cli("rules", "test", str(path))
     assert run.code == 0 and "2 passed" in run.out
+
+
+def test_rules_show_gives_its_options(cli, tmp_path):
+    path = tmp_path / "repeats.yaml"
+    path.write_text(PACK.format(within="\n    within: section"), encoding="utf-8")
+    run = cli("rules", "show", "price-repeated", "--no-default-rules", "--rules", str(path))
+    assert run.code == 0
+    assert "  kind:      occurrence (max 2, within section)" in run.out.splitlines()
