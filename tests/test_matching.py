@@ -155,3 +155,37 @@ def test_what_a_regex_needs_is_read_from_its_pattern():
     assert either[0] == "or" and sorted(_literals(either)) == ["mg", "milligram"]
     assert regex_needs(re.compile(r"\d+ ?%")) == ("lit", "%", False)
     assert regex_needs(re.compile(r"(?=x)\w*")) is True  # nothing it cannot do without
+
+
+PHRASES = {
+    "buy": [["buy"], ["buy", "online"], ["buy", "it", "online"]],
+    "online": [["online"], ["it", "online"]],
+    "mg": [["20", "mg"], ["20", "mg", "daily"]],
+}
+PHRASE_TEXTS = [
+    "Buy it ONLINE. buy online, buy it online today; Buy Buy online.",
+    "Take 20 mg daily, or 20 mg; 20 MG daily. it online it",
+    "",
+]
+
+
+@pytest.mark.parametrize("attr", ["LOWER", "ORTH"])
+@pytest.mark.parametrize("text", PHRASE_TEXTS)
+def test_phrase_tables_give_what_spacys_phrase_matcher_gives(nlp, attr, text):
+    """Overlapping phrases, one phrase the prefix of another, case, repeats: the same
+    (key, start, end) set, each once."""
+    from spacy.matcher import PhraseMatcher
+
+    from claimcheck.nlp.matching import Phrases
+
+    doc = nlp(text)
+    reference = PhraseMatcher(nlp.vocab, attr=attr)
+    ours = Phrases(nlp.vocab, attr)
+    for key, word_lists in PHRASES.items():
+        reference.add(key, [spacy.tokens.Doc(nlp.vocab, words=[w.lower() if attr == "LOWER" else w for w in words])
+                            for words in word_lists])
+        ours.add(key, word_lists)
+    expected = {(nlp.vocab.strings[k], s, e) for k, s, e in reference(doc)}
+    got = [(nlp.vocab.strings[k], s, e) for k, s, e in ours(doc)]
+    assert len(got) == len(set(got))
+    assert set(got) == expected

@@ -142,7 +142,7 @@ class ContextMarker:
                       for t, spec in self.types.items()}
         compiler = PatternCompiler.for_nlp(nlp)
         # every cue runs over every document: the word sequences with sets ("(some|many)
-        # (sites|people) (claim|say)") spelled out for the PhraseMatcher, the other patterns
+        # (sites|people) (claim|say)") spelled out for the phrase tables, the other patterns
         # matched off token arrays or, if need be, in one Matcher pass
         self.matcher = TokenMatcher(nlp.vocab, shared=True, max_phrases=1024)
         self.cues: dict[str, _Cue] = {}

@@ -1,13 +1,16 @@
-"""One matcher for compiled token patterns: spaCy's PhraseMatcher where it can, Matcher elsewhere.
+"""One matcher for compiled token patterns: word sequences looked up by hash where it can,
+spaCy's Matcher elsewhere.
 
 spaCy's Matcher tries every pattern at every token, so its cost grows with the rulebook. Most
 of our patterns are plain word sequences once their sets and optional words are spelled out;
-those go to a PhraseMatcher per attribute (hash look-ups, whatever the number of phrases).
+those go to a phrase table per attribute (hash look-ups, whatever the number of phrases). It
+does what spaCy's PhraseMatcher does without a Doc per phrase: making 143,075 Docs was most of
+what compiling the bundled rulebook cost.
 Patterns with gaps, classes or mixed attributes stay with the Matcher. Same matches either way.
 
 A sequence of single tokens without gaps or repeats ("@isotretinoin" with its strength: a drug
 name, then perhaps a number, then perhaps a unit; "[" #num "]"; #url) is matched without the
-Matcher: its first words by a PhraseMatcher (or its first token's test on an attribute array),
+Matcher: its first words by a phrase table (or its first token's test on an attribute array),
 the rest read off token attribute arrays. The Matcher would try each of the hundred names at
 every token, and makes a Token object per token and per set it tests.
 
@@ -24,7 +27,7 @@ import re
 
 import numpy
 from spacy.attrs import IDS, LEMMA, LOWER, ORTH
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -49,14 +52,14 @@ class TokenMatcher:
     def __init__(self, vocab: Vocab, shared: bool = False, max_phrases: int = MAX_PHRASES_PER_PATTERN):
         self.vocab = vocab
         self.general: list[tuple[str | None, frozenset[int] | None, Matcher]] = []
-        self.phrases = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
+        self.phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
         self.shared = shared
         self.max_phrases = max_phrases
-        # simple sequences (see _simple): a PhraseMatcher per attribute for the words they
+        # simple sequences (see _simple): a phrase table per attribute for the words they
         # start with, or a test on their first token, under an id of their own -> (the key's
         # id, the key, the tests of the tokens after)
-        self.headed = {attr: PhraseMatcher(vocab, attr=attr) for attr in PHRASE_ATTRS}
+        self.headed = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         # first tokens' tests: attribute id -> value -> own ids
         self._tested: dict[int, dict[int, list[int]]] = {}
         self._simple_seqs: dict[int, tuple[int, str, list]] = {}
@@ -88,14 +91,14 @@ class TokenMatcher:
 
     def _add(self, key: str, seqs: list[Sequence]) -> None:
         general: list[Sequence] = []
-        phrases: dict[str, list[Doc]] = {attr: [] for attr in PHRASE_ATTRS}
+        phrases: dict[str, list[list[str]]] = {attr: [] for attr in PHRASE_ATTRS}
         for seq in seqs:
             spelled = _as_phrases(seq, self.max_phrases)
             if spelled is None:
                 general.append(seq)
                 continue
             attr, word_lists = spelled
-            phrases[attr].extend(self._phrase_doc(attr, words) for words in word_lists)
+            phrases[attr].extend(word_lists)
         simple = [self._simple(seq) for seq in general]
         if general and all(simple):
             # all of the key's general sequences, so that each span is given once, as the
@@ -106,7 +109,7 @@ class TokenMatcher:
                 own = self.vocab.strings.add(name)
                 if isinstance(head[0], str):
                     attr, word_lists = head
-                    self.headed[attr].add(name, [self._phrase_doc(attr, words) for words in word_lists])
+                    self.headed[attr].add(name, word_lists)
                 else:
                     attr, test = head
                     by_value = self._tested.setdefault(attr, {})
@@ -124,9 +127,9 @@ class TokenMatcher:
             matcher = Matcher(self.vocab, validate=False)
             matcher.add(key, _spell_out_first_set(general))
             self.general.append((key, self._anchors(general), matcher))
-        for attr, docs in phrases.items():
-            if docs:
-                self.phrases[attr].add(key, docs)
+        for attr, word_lists in phrases.items():
+            if word_lists:
+                self.phrases[attr].add(key, word_lists)
 
     def _anchors(self, seqs: list[Sequence]) -> frozenset[int] | None:
         """Hashes of words of which a document must contain one for any sequence to match:
@@ -159,11 +162,12 @@ class TokenMatcher:
                     continue
                 for a, b in (where or {}).get(judged_as, ()):
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
-        for phrase_matcher in self.phrases.values():
-            if len(phrase_matcher):
-                found.extend(phrase_matcher(doc))
+        rows: dict[int, list[int]] = {}  # attribute -> the doc's array of it, made once
+        for table in self.phrases.values():
+            if len(table):
+                found.extend(table(doc, _row(doc, table.attr, rows)))
         if self._simple_seqs:
-            found.extend(self._simple_matches(doc, where or {}, judged))
+            found.extend(self._simple_matches(doc, where or {}, judged, rows))
         if self._joins:
             found = self._joined(found, where or {}, judged)
         return found
@@ -204,7 +208,7 @@ class TokenMatcher:
     def _simple(self, seq: Sequence):
         """A sequence of single tokens, each with at most one attribute test, all required
         but for some "?" ones, the first required: (head, rest). The head is the words
-        before the first token with an OP, as (attribute, word lists) for a PhraseMatcher,
+        before the first token with an OP, as (attribute, word lists) for a phrase table,
         or else the first token's test; the rest are (attribute id, test, optional?)."""
         h = 0
         while h < len(seq) and "OP" not in seq[h]:
@@ -247,14 +251,15 @@ class TokenMatcher:
         return IDS[name], test
 
     def _simple_matches(self, doc: Doc, where: dict[str, list[tuple[int, int]]],
-                        judged: frozenset[str]) -> list[tuple[int, int, int]]:
+                        judged: frozenset[str], rows: dict[int, list[int]]) -> list[tuple[int, int, int]]:
         """The matches of the simple sequences (see ``_simple``): where the head matches,
         then token by token (an optional one taken or left), every end spaCy's Matcher
         would give, once per key and span; a judged key only within its ranges."""
         attrs = self._attrs
         table = numpy.atleast_2d(doc.to_array(attrs).T).tolist() if attrs and len(doc) else None
         columns = dict(zip(attrs, table)) if table is not None else {}
-        heads: list[tuple[int, int, int]] = [m for pm in self.headed.values() if len(pm) for m in pm(doc)]
+        heads: list[tuple[int, int, int]] = [m for table in self.headed.values() if len(table)
+                                             for m in table(doc, _row(doc, table.attr, rows))]
         for attr, by_value in self._tested.items():
             values = columns.get(attr)
             if values and not by_value.keys().isdisjoint(values):
@@ -281,20 +286,63 @@ class TokenMatcher:
             found.update((key_id, start, e) for e in ends)
         return list(found)
 
-    def _phrase_doc(self, attr: str, words: list[str]) -> Doc:
-        """The Doc the PhraseMatcher reads a phrase from, made once per vocabulary: the same
-        phrases come back in many patterns (a concept's terms in every rule that uses it), and
-        making a Doc is most of what compiling a rulebook costs."""
-        made = _PHRASE_DOCS.setdefault(self.vocab, {})
-        found = made.get((attr, *words))
-        if found is None:
-            found = made[(attr, *words)] = (Doc(self.vocab, words=words, lemmas=words) if attr == "LEMMA"
-                                            else Doc(self.vocab, words=words))
+
+class Phrases:
+    """Word sequences on one token attribute (LOWER, ORTH or LEMMA), each under a key, found in
+    a Doc by the hashes of its attribute array: the matches spaCy's PhraseMatcher gives, every
+    (key, start, end) once, with no Doc made per phrase. The phrases are a trie of hashes (a
+    node: word hash -> node, and None -> the ids of the keys whose phrase ends there)."""
+
+    def __init__(self, vocab: Vocab, attr: str):
+        self.vocab = vocab
+        self.attr = IDS[attr]
+        self._lower = attr == "LOWER"
+        self._root: dict = {}
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, key: str, word_lists: list[list[str]]) -> None:
+        key_id = self.vocab.strings.add(key)
+        strings = self.vocab.strings
+        for words in word_lists:
+            node = self._root
+            for w in words:
+                node = node.setdefault(strings.add(w.lower() if self._lower else w), {})
+            keys = node.setdefault(None, set())
+            if key_id not in keys:
+                keys.add(key_id)
+                self._count += 1
+
+    def __call__(self, doc: Doc, row: list[int] | None = None) -> list[tuple[int, int, int]]:
+        """The matches in ``doc`` (``row``: its attribute array as a list, if already made)."""
+        if not self._count or not len(doc):
+            return []
+        if row is None:
+            row = doc.to_array(self.attr).tolist()
+        root = self._root
+        n = len(row)
+        found: list[tuple[int, int, int]] = []
+        for i, h in enumerate(row):
+            node = root.get(h)
+            j = i + 1
+            while node is not None:
+                ends = node.get(None)
+                if ends:
+                    found.extend((k, i, j) for k in ends)
+                if j >= n:
+                    break
+                node = node.get(row[j])
+                j += 1
         return found
 
 
-# vocabulary -> (attribute, words...) -> the phrase's Doc (a process has one or two vocabularies)
-_PHRASE_DOCS: dict[Vocab, dict[tuple[str, ...], Doc]] = {}
+def _row(doc: Doc, attr: int, rows: dict[int, list[int]]) -> list[int]:
+    row = rows.get(attr)
+    if row is None:
+        row = rows[attr] = doc.to_array(attr).tolist()
+    return row
 
 
 def literal_words(token: dict) -> tuple[str, list[str]] | None:
