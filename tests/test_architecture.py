@@ -125,17 +125,21 @@ def test_reporters_and_the_store_do_not_load_spacy(module):
 
 # --- one registry per extension point ----------------------------------------------------------
 
+def lines_matching(pattern: re.Pattern, outside: str) -> list[str]:
+    """file:line: text of every package line matching ``pattern``, outside one sub-package."""
+    return [f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
+            for path in PACKAGE.rglob("*.py") if outside not in path.parts
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line)]
+
+
 FORMAT_CHECK = re.compile(r"""\bfmt\s*(?:==|!=|\bin\b|\bnot in\b)\s|["'](?:jsonl|warc|markdown|html|text)["']\s*(?:==|!=)""")
 
 
 def test_no_code_outside_the_readers_decides_by_a_formats_name():
     """lint, fix, audit and Dask ask the reader registry (documents/readers.py) what a format
     can do; only the readers themselves know their names."""
-    offenders = [f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
-                 for path in PACKAGE.rglob("*.py") if "documents" not in path.parts
-                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if FORMAT_CHECK.search(line)]
-    assert offenders == []
+    assert lines_matching(FORMAT_CHECK, outside="documents") == []
 
 
 def test_every_reader_says_what_it_can_do():
@@ -161,9 +165,4 @@ def test_every_reporter_is_registered_by_its_name():
 def test_no_code_outside_the_kinds_decides_by_a_kinds_name():
     """The prefilter, the engine, the schema and `rules show` ask a kind what it does (SCOPE,
     ANY_TRIGGER, keeps, OPTIONS ...); only kinds/ knows the kinds' names."""
-    kind_check = re.compile(r"""\.kind\s*(?:==|!=|\bin\b)\s*[("']""")
-    offenders = [f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
-                 for path in PACKAGE.rglob("*.py") if "kinds" not in path.parts
-                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if kind_check.search(line)]
-    assert offenders == []
+    assert lines_matching(re.compile(r"""\.kind\s*(?:==|!=|\bin\b)\s*[("']"""), outside="kinds") == []

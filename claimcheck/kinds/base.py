@@ -18,7 +18,11 @@ class Option:
 
     least: int | None = None
     choices: tuple[str, ...] = ()
-    default: object = None
+
+    @property
+    def default(self) -> object:
+        """The value a rule without the option has (None: the kind requires it)."""
+        return self.choices[0] if self.choices else None
 
     def check(self, value: object) -> str | None:
         """None when the value is good, else what is wrong with it."""
@@ -123,6 +127,13 @@ def longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             chosen.append((start, end))
             last_end = end
     return chosen
+
+
+def chosen_mentions(rule, facts, chosen) -> list[Candidate]:
+    """A document kind's findings over a whole document: in each group of ``facts.mentions``,
+    the mention its ``chosen(rule, facts, group)`` picks (the engine does the same over parts)."""
+    return [mentions[i] for group, mentions in facts.mentions.items()
+            if (i := chosen(rule, facts, group)) is not None and i < len(mentions)]
 
 
 def sentences_with(view: MatchView, rule_id: str, part: str) -> set[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .base import Candidate, MatchView, Option, key, longest_first
+from .base import Candidate, MatchView, Option, chosen_mentions, key, longest_first
 
 NAME = "occurrence"
 KEYS = ("occurrence",)
@@ -42,9 +42,7 @@ def triggers(rule) -> list[str]:
 
 
 def find(rule, view: MatchView) -> list[Candidate]:
-    facts = find_part(rule, view)
-    return [mentions[i] for group, mentions in facts.mentions.items()
-            if (i := chosen(rule, facts, group)) is not None and i < len(mentions)]
+    return chosen_mentions(rule, find_part(rule, view), chosen)
 
 
 def candidates_per_group(rule) -> int:

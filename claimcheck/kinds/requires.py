@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..nlp.context import not_its_own
-from .base import Candidate, MatchView, Option, key, longest_first
+from .base import Candidate, MatchView, Option, chosen_mentions, key, longest_first
 
 NAME = "requires"
 KEYS = ("when", "require", "about")
@@ -62,10 +62,8 @@ YARDSTICK_AFTER = frozenset({"alternative", "alternatives", "substitute", "subst
 OTHER_PRODUCTS = ("@supplement", "@rx-drug")
 FIRST_PERSON = frozenset({"i", "my", "me", "i'm", "i've", "myself"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
-# words of a company's business, not of a sale to a reader
-BUSINESS = frozenset({"revenue", "revenues", "investor", "investors", "shareholder", "shareholders", "analyst",
-                      "analysts", "billion", "earnings", "profit", "profits", "top-selling", "best-selling",
-                      "blockbuster"})
+# a concept whose words are a company's business, not a sale to a reader (core.yaml)
+BUSINESS = "@business"
 
 
 @dataclass
@@ -97,8 +95,7 @@ def about_needed(rule) -> int:
 
 
 def find(rule, view: MatchView) -> list[Candidate]:
-    facts = find_part(rule, view)
-    return [mentions[0] for group, mentions in facts.mentions.items() if chosen(rule, facts, group) == 0]
+    return chosen_mentions(rule, find_part(rule, view), chosen)
 
 
 def candidates_per_group(rule) -> int:
@@ -147,6 +144,7 @@ def find_part(rule, view: MatchView, owned=None) -> Facts:
             # nickname "nature's Ozempic", "as good as Accutane"
             return any(s < end and start < e for s, e in names)
 
+        business = {view.sentence_index(s) for s, _ in view.get(BUSINESS)}
         own: set[int] = set()
         strength_seen = False
         for s, e in sorted(view.get(key(rule.id, "about"))):
@@ -154,7 +152,7 @@ def find_part(rule, view: MatchView, owned=None) -> Facts:
                 continue
             i = view.sentence_index(s)
             sentence = view.doc[view.sents[i][0]:view.sents[i][1]]
-            if _diary(sentence) or _business(sentence):
+            if _diary(sentence) or i in business:
                 continue
             if inside_name(s, e):
                 if strength_seen:
@@ -182,14 +180,6 @@ def _diary(sentence) -> bool:
     """A sentence in the first person singular that does not address the reader."""
     words = {t.lower_ for t in sentence}
     return not words.isdisjoint(FIRST_PERSON) and words.isdisjoint(SECOND_PERSON)
-
-
-def _business(sentence) -> bool:
-    """A sentence about a company's sales, revenue or investors ("top-selling", "sales of $2.7
-    billion"): hyphenated words are read whole."""
-    words = {t.lower_ for t in sentence}
-    text = sentence.text.lower()
-    return not words.isdisjoint(BUSINESS) or "top-selling" in text or "best-selling" in text
 
 
 def _yardstick(doc, start: int, end: int) -> bool:

@@ -165,6 +165,7 @@ class ContextMarker:
         self.phrase_reach = int(quotes.get("phrase_tokens", 0))
         self.quote_pairs = {nlp.vocab.strings.add(o): nlp.vocab.strings.add(c) for o, c in quotes.get("pairs", ())}
         self.quote_reach = int(quotes.get("max_tokens", 60))
+        self.quote_marks = frozenset(self.quote_pairs) | frozenset(self.quote_pairs.values())
         attribution = quotes.get("attribution") or {}
         self.attributed_type = attribution.get("type")
         self.speech = frozenset(nlp.vocab.strings.add(w) for w in attribution.get("words", ()))
@@ -260,7 +261,7 @@ class ContextMarker:
         one in its sentence or at the end of the sentence just before ('Paterson says that if
         ..., "', '..." he said. "'). None when the quotation stands alone, as a shop's quoted
         customer with only a name under it does."""
-        quotes = set(self.quote_pairs) | set(self.quote_pairs.values())
+        quotes = self.quote_marks
         n = len(orths)
         for j in range(close_at + 1, min(n, close_at + 1 + self.attribution_after)):
             if (spaces[j] and "\n" in doc[j].text) or orths[j] in quotes:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 import re
 
-import numpy
 from spacy.attrs import IDS, LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -256,8 +255,7 @@ class TokenMatcher:
         then token by token (an optional one taken or left), every end spaCy's Matcher
         would give, once per key and span; a judged key only within its ranges."""
         attrs = self._attrs
-        table = numpy.atleast_2d(doc.to_array(attrs).T).tolist() if attrs and len(doc) else None
-        columns = dict(zip(attrs, table)) if table is not None else {}
+        columns = {attr: _row(doc, attr, rows) for attr in attrs} if len(doc) else {}
         heads: list[tuple[int, int, int]] = [m for table in self.headed.values() if len(table)
                                              for m in table(doc, _row(doc, table.attr, rows))]
         for attr, by_value in self._tested.items():

@@ -188,8 +188,7 @@ class PackReader:
                 elif k in raw:
                     spec[k] = self._string_list(raw, k, what)
             for k, option in KINDS[kind].OPTIONS.items():
-                value = raw.get(k, option.default if option.default is not None else
-                                (option.choices[0] if option.choices else None))
+                value = raw.get(k, option.default)
                 if k in raw:
                     wrong = option.check(value)
                     if wrong:
