@@ -154,8 +154,16 @@ def test_a_question_answered_no_is_refuted(lint_text):
 
 
 def test_added_that_reports_speech(lint_text):
+    """A reassurance in someone else's words is information for the reader to weigh (the
+    risk-minimization policy lowers reported speech to info); in the page's own voice it is
+    major, and hearsay of a benefit that names no one ('is said to help') is the page's own."""
     (f,) = sentence_findings(lint_text, "Dr Smith added that the side effects are negligible.")
-    assert str(f.severity) == "minor" and f.context[0].type == "reported"
+    assert str(f.severity) == "info" and f.context[0].type == "reported"
+    (f,) = sentence_findings(lint_text, "The side effects are negligible.")
+    assert str(f.severity) == "major" and not f.context
+    found = [(f.rule, str(f.severity)) for f in sentence_findings(
+        lint_text, "CBD is said to help with pain without leaving any side effects.")]
+    assert ("risk-no-side-effects", "major") in found
 
 
 # --- context across sentences and sections (issue 14) ----------------------------------------
@@ -397,3 +405,24 @@ def test_a_quotation_that_runs_on_over_paragraphs_is_one_quotation(lint_text):
             '"This wonder drug changed my life." - Jo, 54\n')
     found = [(f.position.line, str(f.severity)) for f in lint_text(text) if f.rule == "sensational-hype"]
     assert found == [(3, "info"), (5, "minor")]
+
+
+def test_a_paragraph_quotes_one_speaker(lint_text):
+    """A quotation after an attributed one in the same paragraph is the same person's; in the
+    next paragraph it is not, unless that paragraph ends by introducing it ('..., said:')."""
+    text = ('"Heart failure is an epidemic that fills our wards every winter, and we have long '
+            'looked for a way to act sooner," says Dr. Heather Ross, scientific lead at the heart '
+            'centre. "The sensor lets us act before the symptoms. This is a big game-changer."\n\n'
+            'The trial lead, Professor Kim of the cancer institute, said:\n\n'
+            '"The drug could be a real game-changer for patients with this cancer."\n\n'
+            'Readers wrote in.\n\n"This drug is a game-changer for my family."\n')
+    found = [(f.position.line, str(f.severity), f.context[0].cue if f.context else None)
+             for f in lint_text(text) if f.rule == "sensational-hype"]
+    assert found == [(1, "info", "says"), (5, "info", "said"), (9, "minor", None)]
+
+
+def test_a_reply_is_attributed(lint_text):
+    text = ('Asked what had changed, they replied, "Our son is still with us, and so is his sister." '
+            '"That is the miracle."\n')
+    (f,) = [f for f in lint_text(text) if f.rule == "sensational-hype"]
+    assert (str(f.severity), f.context[0].type) == ("info", "reported")

@@ -87,6 +87,16 @@ TRICKY = {
         "This pill is a miracle cure that works for everyone.",
         "P. acnes is a bacterium. U.S. Food and Drug Administration rules apply. " * 10,
     ]) + "\nand so isotretinoin causes no side effects. " + "Trailing words here. " * 40,
+    # a quotation over paragraphs: the speaker is named two lines above the hype, its end
+    # is a line below; an unclosed quotation must not run on into a later kept line
+    "quotation over lines": 'The trial lead, Professor Kim of the institute, said:\n\n"We followed the '
+                            'patients for two years.\n\n"Nothing came back in most of them.\n\n"This '
+                            'drug is a game changer.\n\n"We will now ask the regulator."\n\nThe open '
+                            'one: "Sleep well.\n\nWalk daily.\n\n"This pill is a miracle cure."\n',
+    # a quotation across the sentences of a long line cut into pieces
+    "quotation in a long line": "Wellness tips are everywhere. " * 30 + 'Dr Lee said: "We watched it for years. '
+                                + "Patients came back every week. " * 20 + 'This is a game changer." '
+                                + "More tips follow here. " * 30,
 }
 
 

@@ -163,7 +163,8 @@ class ContextMarker:
         self.quote_type = quotes.get("type")
         self.phrase_type = quotes.get("phrase_type", self.quote_type)
         self.phrase_reach = int(quotes.get("phrase_tokens", 0))
-        self.quote_pairs = {nlp.vocab.strings.add(o): nlp.vocab.strings.add(c) for o, c in quotes.get("pairs", ())}
+        self.quote_texts: tuple[tuple[str, str], ...] = tuple((o, c) for o, c in quotes.get("pairs", ()))
+        self.quote_pairs = {nlp.vocab.strings.add(o): nlp.vocab.strings.add(c) for o, c in self.quote_texts}
         self.quote_reach = int(quotes.get("max_tokens", 60))
         self.quote_marks = frozenset(self.quote_pairs) | frozenset(self.quote_pairs.values())
         attribution = quotes.get("attribution") or {}
@@ -218,8 +219,11 @@ class ContextMarker:
         earlier: list[tuple[int, int]] = []  # the paragraphs of a quotation that runs on
         carried = -1  # the opening mark of a quotation left open at a paragraph's end
         paragraph_start = True
+        speaker: int | None = None  # the speech verb of the paragraph's last attributed quotation
         for i, (orth, space) in enumerate(zip(orths, spaces)):
             if space and "\n" in doc[i].text:
+                if open_at < 0:
+                    speaker = None  # a new paragraph, a new speaker
                 if open_at >= 0:
                     earlier.append((open_at, i))
                     carried = orths[open_at]
@@ -233,7 +237,10 @@ class ContextMarker:
                     earlier, carried = [], -1
             if open_at >= 0 and orth == closer:
                 if i - open_at > 1 or earlier:
-                    marks.extend(self._quotation(doc, orths, spaces, earlier + [(open_at, i)]))
+                    found, said = self._quotation(doc, orths, spaces, earlier + [(open_at, i)], speaker)
+                    marks.extend(found)
+                    if said is not None:
+                        speaker = said
                 open_at, earlier, carried = -1, [], -1
             elif open_at >= 0 and i - open_at > self.quote_reach:
                 open_at, earlier, carried = -1, [], -1
@@ -241,19 +248,25 @@ class ContextMarker:
                 open_at, closer = i, self.quote_pairs[orth]
         return marks
 
-    def _quotation(self, doc: Doc, orths: list[int], spaces: list[int],
-                   parts: list[tuple[int, int]]) -> list[ContextMark]:
-        """The marks of one quotation: its parts (opening mark, end), one per paragraph."""
+    def _quotation(self, doc: Doc, orths: list[int], spaces: list[int], parts: list[tuple[int, int]],
+                   before: int | None) -> tuple[list[ContextMark], int | None]:
+        """The marks of one quotation (its parts: (opening mark, end), one per paragraph), and
+        the speech verb that attributes it. ``before``: the verb of an attributed quotation
+        earlier in the paragraph, whose speaker goes on ('"...," says Dr Ross. "... This is a
+        big game-changer."': a paragraph quotes one person)."""
         (first, _), (_, close_at) = parts[0], parts[-1]
         phrase = len(parts) == 1 and close_at - first - 1 <= self.phrase_reach and not any(
             t.is_punct and t.text in ".!?;" for t in doc[first + 1:close_at])
         kind = self.phrase_type if phrase else self.quote_type
         marks = [ContextMark(kind, doc[o].text, o, o + 1, o + 1, e) for o, e in parts if e - o > 1]
-        said = None if phrase or not self.attributed_type else self._speaker(doc, orths, spaces, first, close_at)
+        said = None
+        if not phrase and self.attributed_type:
+            said = self._speaker(doc, orths, spaces, first, close_at)
+            said = before if said is None else said
         if said is not None:
             marks.extend(ContextMark(self.attributed_type, doc[said].text, said, said + 1, o + 1, e)
                          for o, e in parts if e - o > 1)
-        return marks
+        return marks, said
 
     def _speaker(self, doc: Doc, orths: list[int], spaces: list[int], open_at: int, close_at: int) -> int | None:
         """The speech verb that attributes the quotation [open_at, close_at] to someone: in the
@@ -280,6 +293,19 @@ class ContextMarker:
                 stops += 1
                 if stops > 1 or j < open_at - 2:
                     break
+        return self._introduced(doc, spaces, open_at)
+
+    def _introduced(self, doc: Doc, spaces: list[int], open_at: int) -> int | None:
+        """The speech verb of the paragraph before, when it ends by introducing the quotation
+        that opens this one ('Professor Harrington, the trial lead, said:')."""
+        j = open_at - 1
+        if j < 1 or not (spaces[j] and "\n" in doc[j].text) or doc[j - 1].text != ":":
+            return None
+        for k in range(j - 2, max(-1, j - 2 - self.attribution_before), -1):
+            if spaces[k] or doc[k].text in ".!?" or doc[k].orth in self.quote_marks:
+                break
+            if doc[k].lower in self.speech:
+                return k
         return None
 
     def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:

@@ -18,7 +18,8 @@ from ..nlp.regexes import regex_start_needs
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
 from .needs import Requirement, compact, forms_of, lead_of, literals, prune, rarest, regex_needs
-from .scan import AZ, BREAK_OR_CUT, Scan, automaton, common, cut_after_sentence, ends_sentence, with_sentence_state
+from .scan import (AZ, BREAK_OR_CUT, Scan, automaton, common, cut_after_sentence, ends_sentence, with_quotations,
+                   with_sentence_state)
 
 @dataclass(frozen=True)
 class Plan:
@@ -65,6 +66,8 @@ class Prefilter:
             self._alts[key] = [self._requirement(seq) for seq in seqs]
         self.judged = frozenset(self._alts)  # keys whose matching the excerpt's ranges bound
         cue_seqs = self._context_cues(context)
+        # the quotation marks of the context component: a quotation may run over units
+        self._openers, self._quote_marks = _quote_marks(context)
         self._forms = [forms for forms, _ in sorted(self._groups.items(), key=lambda item: item[1])]
         # Keys that decide which units are kept; the others ("unless", concepts only used
         # there, rules not selected) are looked for in the kept units only.
@@ -448,7 +451,7 @@ class Prefilter:
         (a "previous" cue; a refuting cue after a reported claim); the line before the first
         kept line when that line may hold a "previous" cue its rules heed (it makes no mark
         in a text's first sentence, but does in the document, where the cue may lie inside a
-        match and count)."""
+        match and count); every unit of a run a quotation may span (Scan.quotation_runs)."""
         n = len(scan.starts)
         if self._cues is None:  # a context component this prefilter does not know: all of it
             kept.update(u + 1 for u in matching if u + 1 < n)
@@ -457,6 +460,8 @@ class Prefilter:
         while changed:
             changed = False
             with_sentence_state(kept, scan.text, scan.bounds, scan.line_start)
+            if self._quote_marks and with_quotations(kept, scan.quotation_runs(self._openers, self._quote_marks)):
+                changed = True
             order = sorted(kept)
             first = order[0]
             if first > 0 and first in matching and scan.previous_cue(first, matching[first]):
@@ -488,6 +493,14 @@ def _sections_in(excerpt: Excerpt, section_starts) -> tuple[list[int], list[int]
         if c >= doc:
             headings.append(out[-1])
     return out, headings
+
+
+def _quote_marks(context) -> tuple[frozenset[str], frozenset[str]]:
+    """The opening marks, and all the marks, of the context component's quotation pairs (none
+    when it has none, or is not ours)."""
+    pairs = getattr(context, "quote_texts", ())
+    openers = frozenset(o for o, _ in pairs)
+    return openers, openers | frozenset(c for _, c in pairs)
 
 
 def _tokenizer_exceptions(nlp) -> dict[str, list[str]]:

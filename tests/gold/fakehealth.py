@@ -14,6 +14,9 @@ reviewed yet (``--template`` prints those as review entries to fill in).
     .venv/bin/python tests/gold/fakehealth.py --minor     # 50 minor-or-worse findings drawn at
                                                           # random from the whole dump, vs.
                                                           # fakehealth-minor-review.yaml
+    .venv/bin/python tests/gold/fakehealth.py --minor --every  # every minor-or-worse finding
+                                                          # that has a verdict (a steadier figure
+                                                          # than one draw of 50)
 
 The minor sample is drawn from the findings of the rulebook being measured (sorted by
 document and position, then ``random.Random(MINOR_SEED).sample``), so a change to the rules
@@ -104,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--template", action="store_true", help="print unreviewed findings as review entries")
     parser.add_argument("--minor", action="store_true",
                         help=f"a random {MINOR_SAMPLE} of the minor-or-worse findings on the whole dump")
+    parser.add_argument("--every", action="store_true",
+                        help="with --minor: every finding with a verdict, not a random 50")
     args = parser.parse_args(argv)
     if not DUMP.exists():
         print(f"{DUMP} is absent (../shared is not part of a fresh clone)", file=sys.stderr)
@@ -112,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     review = read_review(MINOR_REVIEW if args.minor else REVIEW)
     if args.minor:
         every = list(serious_findings(records, "minor"))
-        drawn = sorted(random.Random(MINOR_SEED).sample(range(len(every)), min(MINOR_SAMPLE, len(every))))
-        found = [every[i] for i in drawn]
+        if args.every:
+            found = every
+        else:
+            drawn = sorted(random.Random(MINOR_SEED).sample(range(len(every)), min(MINOR_SAMPLE, len(every))))
+            found = [every[i] for i in drawn]
     else:
         found = list(serious_findings(records))
     judged, unreviewed, seen = [], [], set()
@@ -132,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     true = sum(1 for _, _, r in judged if r.verdict)
     false_alarms = [(doc, f, r) for doc, f, r in judged if not r.verdict]
     docs = len({doc for doc, _ in found})
-    if args.minor:
+    if args.minor and args.every:
+        print(f"all {len(records)} articles; {len(every)} minor, major or critical findings in {docs} articles")
+    elif args.minor:
         print(f"all {len(records)} articles; {len(every)} minor, major or critical findings; "
               f"a random {len(found)} of them (seed {MINOR_SEED}) in {docs} articles")
     else:
