@@ -426,3 +426,16 @@ def test_a_reply_is_attributed(lint_text):
             '"That is the miracle."\n')
     (f,) = [f for f in lint_text(text) if f.rule == "sensational-hype"]
     assert (str(f.severity), f.context[0].type) == ("info", "reported")
+
+
+@pytest.mark.parametrize("signed", [
+    '"This new drug could be a game changer for the treatment of asthma" - Professor Chris Bright, '
+    'Senior Fellow at the University',
+    '"This blood test could be a game changer. The earlier the diagnosis, the earlier we act." '
+    'M. Wade Shrader, MD, Chief of the Cerebral Palsy Centre',
+])
+def test_a_quotation_signed_with_a_title_or_degree_is_attributed(lint_text, signed):
+    """A pull quote signed by a professor or a doctor is that person's; a quotation signed
+    with a bare name (a shop's customer) is not (test above)."""
+    (f,) = [f for f in sentence_findings(lint_text, signed) if f.rule == "sensational-hype"]
+    assert (str(f.severity), f.context[0].type) == ("info", "reported")

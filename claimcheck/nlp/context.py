@@ -170,6 +170,7 @@ class ContextMarker:
         attribution = quotes.get("attribution") or {}
         self.attributed_type = attribution.get("type")
         self.speech = frozenset(nlp.vocab.strings.add(w) for w in attribution.get("words", ()))
+        self.titles = frozenset(nlp.vocab.strings.add(w) for w in attribution.get("titles", ()))
         self.attribution_before = int(attribution.get("before", 0))
         self.attribution_after = int(attribution.get("after", 0))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
@@ -270,7 +271,8 @@ class ContextMarker:
 
     def _speaker(self, doc: Doc, orths: list[int], spaces: list[int], open_at: int, close_at: int) -> int | None:
         """The speech verb that attributes the quotation [open_at, close_at] to someone: in the
-        few words after the closing mark (', he said.', '" Dhillo added'), or before the opening
+        few words after the closing mark (', he said.', '" Dhillo added', or a title or degree:
+        '" - Professor Chris Brightling'), or before the opening
         one in its sentence or at the end of the sentence just before ('Paterson says that if
         ..., "', '..." he said. "'). None when the quotation stands alone, as a shop's quoted
         customer with only a name under it does."""
@@ -279,7 +281,7 @@ class ContextMarker:
         for j in range(close_at + 1, min(n, close_at + 1 + self.attribution_after)):
             if (spaces[j] and "\n" in doc[j].text) or orths[j] in quotes:
                 break
-            if doc[j].lower in self.speech:
+            if doc[j].lower in self.speech or doc[j].lower in self.titles:
                 return j
             if doc[j].text in ".!?" and j > close_at + 1:
                 break
