@@ -439,3 +439,22 @@ def test_a_quotation_signed_with_a_title_or_degree_is_attributed(lint_text, sign
     with a bare name (a shop's customer) is not (test above)."""
     (f,) = [f for f in sentence_findings(lint_text, signed) if f.rule == "sensational-hype"]
     assert (str(f.severity), f.context[0].type) == ("info", "reported")
+
+
+def test_a_paragraph_names_its_speaker_once(lint_text):
+    """News attributes a paragraph once ('..., Tamborlane said.'): its other sentences are
+    the speaker's paraphrase. A speaker that is no person ('many researchers said', 'the box
+    says'), the idiom 'That said', another paragraph, or a paragraph too long to be one
+    speaker's (a text on one line) does not spread."""
+    def grades(text):
+        return [(f.position.line, str(f.severity)) for f in lint_text(text) if f.rule == "unsupported-studies-show"]
+
+    assert grades("Studies have shown that adults who used the monitor were able to reduce their blood "
+                  "sugar. However, teenagers did not see a benefit, Tamborlane said.\n\n"
+                  "Studies show that the monitor helps.\n") == [(1, "info"), (3, "minor")]
+    assert grades("For instance, studies have shown that the compound can help slow the virus. But he "
+                  "cautions that supplements differ, says Dr. Seeff.\n") == [(1, "info")]
+    assert grades("Many researchers said CBD calms the mind. Studies show it helps with sleep.\n") == [(1, "minor")] * 2
+    assert grades("That said, studies show that the cream clears acne.\n") == [(1, "minor")]
+    long = "Studies show that the pill helps. " + "Patients came back every week. " * 40 + "Lee said so.\n"
+    assert grades(long) == [(1, "minor")]

@@ -173,6 +173,10 @@ class ContextMarker:
         self.titles = frozenset(nlp.vocab.strings.add(w) for w in attribution.get("titles", ()))
         self.attribution_before = int(attribution.get("before", 0))
         self.attribution_after = int(attribution.get("after", 0))
+        paragraph = data.get("paragraph_speaker") or {}
+        self.paragraph_type = paragraph.get("type")
+        self.paragraph_cues = frozenset(paragraph.get("cues", ()))
+        self.paragraph_chars = int(paragraph.get("max_chars", 0))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
         if pseudo:
             self.matcher.add("pseudo", pseudo)
@@ -203,6 +207,8 @@ class ContextMarker:
             marks.extend(self._refuted_next(sents, marks))
         if self.quote_type and self.quote_pairs:
             marks.extend(self._quoted(doc))
+        if self.paragraph_type:
+            marks.extend(self._paragraph_speaker(doc, marks))
         doc._.claimcheck_context = marks
         return doc
 
@@ -309,6 +315,43 @@ class ContextMarker:
             if doc[k].lower in self.speech:
                 return k
         return None
+
+    def _paragraph_speaker(self, doc: Doc, marks: list[ContextMark]) -> list[ContextMark]:
+        """A news paragraph names its speaker once ('..., Tamborlane said.'): each paragraph of
+        at most paragraph_chars characters holding a speech cue (paragraph_speaker: cues) is
+        reported speech as a whole."""
+        speakers = [m for m in marks if m.cue.lower() in self.paragraph_cues and self._named(doc, m)]
+        if not speakers:
+            return []
+        out: list[ContextMark] = []
+        done: set[int] = set()
+        for m in speakers:
+            lo = m.cue_start
+            while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
+                lo -= 1
+            if lo in done:
+                continue
+            done.add(lo)
+            hi = m.cue_end
+            while hi < len(doc) and not (doc[hi].is_space and "\n" in doc[hi].text):
+                hi += 1
+            if doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx > self.paragraph_chars:
+                continue
+            out.append(ContextMark(self.paragraph_type, f"{m.cue} (in its paragraph)", m.cue_start, m.cue_end, lo, hi))
+        return out
+
+    @staticmethod
+    def _named(doc: Doc, m: ContextMark) -> bool:
+        """Does the speech verb have a person for its speaker, next to it: a name ('Tamborlane
+        said', 'said Dr. Nelson'), a pronoun ('he added'), or a name's apposition closing
+        ('Nelson, director of the centre, said')? Not 'many researchers said', 'that said'."""
+        def person(i: int) -> bool:
+            if not 0 <= i < len(doc):
+                return False
+            t = doc[i]
+            return t.lower_ in ("he", "she", "they") or (t.is_title and not t.is_sent_start)
+        before = m.cue_start - 1
+        return person(before) or person(m.cue_end) or (before >= 0 and doc[before].text == ",")
 
     def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:
         """A reported claim whose next sentence negates, refutes or warns is refuted there."""

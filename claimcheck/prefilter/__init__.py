@@ -48,7 +48,10 @@ and are exactly those the whole text would give:
   start; a refuting cue in the first tokens, after a reported cue in the matching line;
   a #url or citation (what a URL-like token needs, what the citation regexes start with).
   And a "previous" cue makes no mark in a text's first sentence: if the first kept line may
-  hold one, the line before it is kept too.
+  hold one, the line before it is kept too. Quotations and a paragraph's speaker reach over
+  units (nlp/context.py): a line opening with a quotation mark continues the line before,
+  and the pieces of a cut line that holds a quotation mark, or is short enough to be one
+  speaker's paragraph, belong together; such runs are kept whole (Scan.context_runs).
 * Regexes run over the whole document here, once, and only if the document holds the
   literal strings they cannot match without (read from the parsed pattern; nlp/matching.py),
   tried only where one of the strings they start with occurs (regex_matches): the same

@@ -18,7 +18,7 @@ from ..nlp.regexes import regex_start_needs
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
 from .needs import Requirement, compact, forms_of, lead_of, literals, prune, rarest, regex_needs
-from .scan import (AZ, BREAK_OR_CUT, Scan, automaton, common, cut_after_sentence, ends_sentence, with_quotations,
+from .scan import (AZ, BREAK_OR_CUT, Scan, automaton, common, cut_after_sentence, ends_sentence, with_runs,
                    with_sentence_state)
 
 @dataclass(frozen=True)
@@ -66,8 +66,9 @@ class Prefilter:
             self._alts[key] = [self._requirement(seq) for seq in seqs]
         self.judged = frozenset(self._alts)  # keys whose matching the excerpt's ranges bound
         cue_seqs = self._context_cues(context)
-        # the quotation marks of the context component: a quotation may run over units
+        # what context joins over units (Scan.context_runs): quotations, a paragraph's speaker
         self._openers, self._quote_marks = _quote_marks(context)
+        self._paragraph_chars = getattr(context, "paragraph_chars", 0) if getattr(context, "paragraph_type", None) else 0
         self._forms = [forms for forms, _ in sorted(self._groups.items(), key=lambda item: item[1])]
         # Keys that decide which units are kept; the others ("unless", concepts only used
         # there, rules not selected) are looked for in the kept units only.
@@ -451,7 +452,7 @@ class Prefilter:
         (a "previous" cue; a refuting cue after a reported claim); the line before the first
         kept line when that line may hold a "previous" cue its rules heed (it makes no mark
         in a text's first sentence, but does in the document, where the cue may lie inside a
-        match and count); every unit of a run a quotation may span (Scan.quotation_runs)."""
+        match and count); every unit of a run that context joins (Scan.context_runs): a quotation, a short paragraph."""
         n = len(scan.starts)
         if self._cues is None:  # a context component this prefilter does not know: all of it
             kept.update(u + 1 for u in matching if u + 1 < n)
@@ -460,7 +461,8 @@ class Prefilter:
         while changed:
             changed = False
             with_sentence_state(kept, scan.text, scan.bounds, scan.line_start)
-            if self._quote_marks and with_quotations(kept, scan.quotation_runs(self._openers, self._quote_marks)):
+            if (self._quote_marks or self._paragraph_chars) and with_runs(
+                    kept, scan.context_runs(self._openers, self._quote_marks, self._paragraph_chars)):
                 changed = True
             order = sorted(kept)
             first = order[0]

@@ -42,7 +42,7 @@ class Scan:
         self.units: dict[int, Unit] = {}
         self._cue_found: dict = {}
         self._odd: bool | None = None
-        self._quotation_runs: list[range] | None = None
+        self._context_runs: list[range] | None = None
         scan = pf._substring_scan
         self.substrings = {s for _, s in scan.iter(lowered)} if len(scan) else set()
         self.substrings.update(c for c in pf._other_chars if c in lowered)
@@ -93,39 +93,41 @@ class Scan:
             out.update(range(lo, hi))
         return out
 
-    def quotation_runs(self, openers: frozenset[str], marks: frozenset[str]) -> list[range]:
-        """Runs of units over which quotation marks may pair up (nlp/context.py pairs them
-        within a line, and joins the lines of a quotation that runs over paragraphs, each
-        opening with its mark again): the pieces of a cut line holding a quotation mark, and a
-        line with the lines after it that open with an opening mark. Each such unit is linked
-        to the one before; a run is two or more linked units. Keeping a whole run gives each
-        of its quotations the same marks, and the same speaker, as in the document."""
-        if self._quotation_runs is None:
+    def context_runs(self, openers: frozenset[str], marks: frozenset[str], paragraph_chars: int) -> list[range]:
+        """Runs of units that context joins (nlp/context.py), to be kept whole: quotation
+        marks pair up within a line, and the lines of a quotation that runs over paragraphs
+        each open with its mark again; a paragraph of at most ``paragraph_chars`` characters
+        with a speaker's name is reported speech as a whole. So the pieces of a cut line are
+        linked when the line holds a quotation mark or is that short (with its trailing white
+        space it may still be cut), and a line is linked to the line before when it opens
+        with an opening mark. A run is two or more linked units; keeping it whole gives its
+        sentences the same marks as in the document."""
+        if self._context_runs is None:
             text, bounds, starts = self.text, self.bounds, self.line_start
             runs: list[range] = []
             first = 0
-            holds_mark: dict[int, bool] = {}  # line start -> does the line hold a mark?
+            joined: dict[int, bool] = {}  # line start -> are the line's pieces linked?
             line = 0
             for u in range(1, len(bounds) - 1):
                 if starts is None or starts[u]:
                     line = u
                     linked = text[bounds[u]] in openers
                 else:
-                    if line not in holds_mark:
+                    if line not in joined:
                         end = u
                         while end < len(starts) and not starts[end]:
                             end += 1
                         segment = text[bounds[line]:bounds[end]]
-                        holds_mark[line] = any(m in segment for m in marks)
-                    linked = holds_mark[line]
+                        joined[line] = len(segment.rstrip()) <= paragraph_chars or any(m in segment for m in marks)
+                    linked = joined[line]
                 if not linked:
                     if u - first > 1:
                         runs.append(range(first, u))
                     first = u
             if len(bounds) - 1 - first > 1:
                 runs.append(range(first, len(bounds) - 1))
-            self._quotation_runs = runs
-        return self._quotation_runs
+            self._context_runs = runs
+        return self._context_runs
 
     def unit(self, u: int) -> "Unit":
         found = self.units.get(u)
@@ -494,8 +496,8 @@ _URL_LIKE = re.compile(r"://|www\.|\S\.[^\s\d.]{2}|\S\.\S*/|\d\.\d+\.\d")
 _CHUNK = re.compile(r"\S+")
 
 
-def with_quotations(kept: set[int], runs: list[range]) -> bool:
-    """Keep every unit of a run (Scan.quotation_runs) of which one unit is kept; True when
+def with_runs(kept: set[int], runs: list[range]) -> bool:
+    """Keep every unit of a run (Scan.context_runs) of which one unit is kept; True when
     a unit was added."""
     added = False
     for run in runs:
