@@ -7,6 +7,7 @@ from .engine import Linter, Selection
 from .nlp import get_nlp
 from .rulebook import (Problem, RulebookError, compile_rulebook, default_rules_dir, pack_files,
                        read_rulebook)
+from .rulebook import disk_cache
 from .rulebook.loader import display_path
 from .ruletest import run_examples
 
@@ -49,7 +50,18 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 
 def _compile(paths: list[Path], default_rules: bool, check_examples: bool) -> Linter:
+    """The linter of these packs: read from the disk cache (rulebook/disk_cache.py) when an
+    entry for exactly these files is there, else compiled (and its examples checked) and
+    stored there, with the prefilter of the whole rulebook."""
     nlp = get_nlp()
+    try:
+        files = pack_files(paths)
+        key = disk_cache.entry_key(files, [display_path(p) for p in files], check_examples)
+    except OSError:
+        key = None  # reading the rulebook will say what is wrong
+    compiled = disk_cache.load(key, nlp) if key else None
+    if compiled is not None:
+        return Linter(compiled, nlp)
     rulebook = read_rulebook(paths)
     compiled = compile_rulebook(rulebook, nlp)
     if check_examples:
@@ -58,4 +70,8 @@ def _compile(paths: list[Path], default_rules: bool, check_examples: bool) -> Li
         failures = [r.problem() for r in run_examples(Linter(compiled, nlp), extra) if not r.ok]
         if failures:
             raise RulebookError(failures)
-    return Linter(compiled, nlp)
+    linter = Linter(compiled, nlp)
+    if key:
+        linter.prefilter  # built now, so that the entry holds it  # noqa: B018
+        disk_cache.save(key, compiled, nlp)
+    return linter

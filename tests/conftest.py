@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
+# The compiled-rulebook cache (rulebook/disk_cache.py) of a test run is a directory of its own,
+# set before claimcheck is imported and inherited by the processes tests start: never the
+# user's cache, and removed at the end.
+CACHE_DIR = tempfile.mkdtemp(prefix="claimcheck-test-cache-")
+os.environ["CLAIMCHECK_CACHE_DIR"] = CACHE_DIR
 
-from claimcheck import build_linter, text_document
-from claimcheck.cli import main
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+
+from claimcheck import build_linter, text_document  # noqa: E402
+from claimcheck.cli import main  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -55,3 +64,7 @@ def cli():
 def needs_shared(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is not part of a fresh clone)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)

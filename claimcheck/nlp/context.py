@@ -6,6 +6,7 @@ a finding is the rule's business (engine), not this module's.
 """
 from __future__ import annotations
 
+import copy
 import functools
 
 import re
@@ -82,22 +83,28 @@ class _Cue:
 
 
 def load_context_data() -> dict:
+    """context.yaml, read once per process (a copy: the caller may change it)."""
+    return copy.deepcopy(_context_data())
+
+
+@functools.lru_cache(maxsize=1)
+def _context_data() -> dict:
     text = resources.files("claimcheck.nlp").joinpath("context.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's parser when there
 
 
 # the kinds of context, as context.yaml names them (a rule's `context:` may set their effect)
-CONTEXT_TYPES: tuple[str, ...] = tuple(load_context_data()["types"])
+CONTEXT_TYPES: tuple[str, ...] = tuple(_context_data()["types"])
 
 
 def default_policy() -> dict[str, dict[str, str]]:
     """Effect of each context type per category ('default' for all categories)."""
-    return load_context_data()["policy"]
+    return copy.deepcopy(_context_data()["policy"])
 
 
 @functools.lru_cache(maxsize=1)
 def _lede_data() -> tuple[str, str, int, int, int, int, re.Pattern, int]:
-    d = load_context_data()["lede"]
+    d = _context_data()["lede"]
     return (d["type"], d["cue"], int(d["lines"]), int(d["headline_chars"]), int(d["max_chars"]),
             int(d["search_chars"]), re.compile(d["names"]), int(d.get("kicker_words", 0)))
 
@@ -128,14 +135,14 @@ def lede(text: str) -> tuple[str, str, int] | None:
 
 def not_its_own() -> frozenset[str]:
     """The context types that make an offer or a dose not the document's own (context.yaml)."""
-    return frozenset(load_context_data()["not_its_own"])
+    return frozenset(_context_data()["not_its_own"])
 
 
 class ContextMarker:
     """Finds context cues in a Doc and stores ContextMarks in ``doc._.claimcheck_context``."""
 
     def __init__(self, nlp: Language, data: dict | None = None):
-        data = data or load_context_data()
+        data = data or _context_data()
         self.types = data["types"]
         # each type's terminators, as LOWER hashes
         self.stops = {t: frozenset(nlp.vocab.strings.add(w) for w in spec.get("terminators", ()))

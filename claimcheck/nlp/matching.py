@@ -68,6 +68,19 @@ class TokenMatcher:
         self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
         self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
         self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
+        self._names: set[str] = set()  # the keys and names given ids (see _id)
+
+    def _id(self, name: str) -> int:
+        """The id of a key, or of a part's name. The names are kept: a pickled matcher
+        (rulebook/disk_cache.py) adds them again to the vocabulary it is loaded with, so that
+        its ids read back as keys; the words of its phrases are looked up by hash only."""
+        self._names.add(name)
+        return self.vocab.strings.add(name)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        for name in self._names:
+            self.vocab.strings.add(name)
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
         self.sequences.setdefault(key, []).extend(seqs)
@@ -81,10 +94,10 @@ class TokenMatcher:
             names = [f"{key}\x1e{len(self._joins)}.{n}" for n in range(len(pieces))]
             for name, piece in zip(names, pieces):
                 self._add(name, [piece])
-                self._piece_ids[self.vocab.strings.add(name)] = name
+                self._piece_ids[self._id(name)] = name
                 self._parent[name] = key
             self._joins_from.setdefault(names[0], []).append(len(self._joins))
-            self._joins.append((self.vocab.strings.add(key), key, names, gaps))
+            self._joins.append((self._id(key), key, names, gaps))
         if whole:
             self._add(key, whole)
 
@@ -102,10 +115,10 @@ class TokenMatcher:
         if general and all(simple):
             # all of the key's general sequences, so that each span is given once, as the
             # key's Matcher gave it
-            key_id = self.vocab.strings.add(key)
+            key_id = self._id(key)
             for n, (head, rest) in enumerate(simple):
                 name = f"{key}\x1f{n}"
-                own = self.vocab.strings.add(name)
+                own = self._id(name)
                 if isinstance(head[0], str):
                     attr, word_lists = head
                     self.headed[attr].add(name, word_lists)
@@ -297,11 +310,18 @@ class Phrases:
         self._lower = attr == "LOWER"
         self._root: dict = {}
         self._count = 0
+        self._names: set[str] = set()  # its keys (see TokenMatcher._id)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        for name in self._names:
+            self.vocab.strings.add(name)
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, key: str, word_lists: list[list[str]]) -> None:
+        self._names.add(key)
         key_id = self.vocab.strings.add(key)
         strings = self.vocab.strings
         for words in word_lists:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import reduce
 from itertools import chain
 from operator import and_, or_
 from typing import Iterator
@@ -52,8 +52,7 @@ class Prefilter:
                  common: frozenset[str] = frozenset(), context=None, tokenizer=None):
         self._common = common
         # does a chunk of text between white space end a sentence? (None: no cuts in lines)
-        self.ends_sentence = None if tokenizer is None else lru_cache(maxsize=65536)(
-            lambda chunk: ends_sentence([t.text for t in tokenizer(chunk)]))
+        self.ends_sentence = None if tokenizer is None else ChunkEnds(tokenizer)
         self._plans = [self._plan(compiled, r) for r in rules]
         self._plans_of: dict[str, list[int]] = {}  # key -> the plans it may fire
         for i, plan in enumerate(self._plans):
@@ -495,6 +494,29 @@ def _sections_in(excerpt: Excerpt, section_starts) -> tuple[list[int], list[int]
         if c >= doc:
             headings.append(out[-1])
     return out, headings
+
+
+class ChunkEnds:
+    """Does a chunk of text between white space end a sentence, as the tokenizer splits it?
+    Remembered per chunk (up to LIMIT chunks); picklable with the tokenizer referred to
+    (rulebook/disk_cache.py), without what it remembered."""
+
+    LIMIT = 65536
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, chunk: str) -> bool:
+        known = self._known.get(chunk)
+        if known is None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            known = self._known[chunk] = ends_sentence([t.text for t in self.tokenizer(chunk)])
+        return known
+
+    def __getstate__(self) -> dict:
+        return {"tokenizer": self.tokenizer, "_known": {}}
 
 
 def _quote_marks(context) -> tuple[frozenset[str], frozenset[str]]:

@@ -1,0 +1,101 @@
+"""The compiled-rulebook cache on disk (claimcheck/rulebook/disk_cache.py), driven through real
+`claimcheck lint` processes: a second process reads the entry and finds the same; an edited
+pack, a damaged entry, an unwritable or switched-off cache all still give the right findings."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from claimcheck.rulebook import disk_cache
+
+from conftest import ROOT
+
+PACK = ("pack: extra\nrules:\n  - id: sunburn-word\n    category: sensational\n    severity: minor\n"
+        "    message: {message}\n    match: [sunburn]\n"
+        "    examples: {{fire: [Sunburn hurts.], no_fire: [Shade helps.]}}\n")
+OLD = 1_000_000_000  # a modification time long past (2001), in seconds
+
+
+@pytest.fixture
+def work(tmp_path):
+    (tmp_path / "draft.txt").write_text("A sunburn is no miracle.\n", encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(PACK.format(message="Says sunburn."), encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    return tmp_path
+
+
+def lint(work, *args, cache=None):
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(work / "cache") if cache is None else cache}
+    proc = subprocess.run([sys.executable, "-m", "claimcheck", "lint", "--format", "json", *args],
+                          capture_output=True, text=True, env=env, cwd=work)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [(f["rule"], f["message"], f["line"], f["column"]) for f in json.loads(proc.stdout)["files"][0]["findings"]]
+
+
+def entries(work):
+    return sorted((work / "cache").glob(f"*{disk_cache.SUFFIX}"))
+
+
+def small(work, *args, **kw):
+    return lint(work, "draft.txt", "--no-default-rules", "--rules", "pack.yaml", *args, **kw)
+
+
+def test_a_second_process_reads_the_entry_and_finds_the_same(work):
+    first = small(work)
+    assert first == [("sunburn-word", "Says sunburn.", 1, 3)]
+    (entry,) = entries(work)
+    os.utime(entry, (OLD, OLD))
+    assert small(work) == first
+    assert entry.stat().st_mtime > OLD  # read (a hit touches its entry), not compiled again
+    assert entries(work) == [entry]
+
+
+def test_the_bundled_rulebook_gives_the_same_findings_from_the_cache(work):
+    corpus = sorted(str(p) for p in (ROOT / "corpus").glob("*.txt"))[:6]
+    compiled = lint(work, *corpus)
+    (entry,) = entries(work)
+    os.utime(entry, (OLD, OLD))
+    assert lint(work, *corpus) == compiled and compiled
+    assert entry.stat().st_mtime > OLD
+
+
+def test_an_edited_pack_is_compiled_again(work):
+    assert small(work)[0][1] == "Says sunburn."
+    (work / "pack.yaml").write_text(PACK.format(message="Says sunburn!"), encoding="utf-8")
+    assert small(work)[0][1] == "Says sunburn!"
+    assert len(entries(work)) == 2
+
+
+def test_a_damaged_entry_is_compiled_again_and_replaced(work):
+    first = small(work)
+    (entry,) = entries(work)
+    entry.write_bytes(b"not a pickle")
+    assert small(work) == first
+    assert entry.read_bytes() != b"not a pickle"
+    assert small(work) == first
+
+
+@pytest.mark.parametrize("cache", ["off", "file"])
+def test_a_cache_switched_off_or_unwritable_is_left_alone(work, cache):
+    if cache == "file":
+        (work / "not-a-dir").write_text("x", encoding="utf-8")
+        cache = str(work / "not-a-dir" / "cache")
+    assert small(work, cache=cache) == [("sunburn-word", "Says sunburn.", 1, 3)]
+    assert entries(work) == []
+    assert sorted(p.name for p in work.iterdir()) == sorted(
+        ["cache", "draft.txt", "pack.yaml"] + (["not-a-dir"] if cache != "off" else []))
+    if cache != "off":
+        assert (work / "not-a-dir").read_text(encoding="utf-8") == "x"
+
+
+def test_only_the_newest_entries_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    for n in range(disk_cache.KEEP + 3):
+        assert disk_cache.save(f"k{n}", {"n": n}, nlp=None)
+        os.utime(tmp_path / f"k{n}{disk_cache.SUFFIX}", (OLD + n, OLD + n))
+    kept = sorted(p.name for p in tmp_path.glob(f"*{disk_cache.SUFFIX}"))
+    assert kept == sorted(f"k{n}{disk_cache.SUFFIX}" for n in range(3, disk_cache.KEEP + 3))
