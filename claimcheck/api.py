@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engine import Linter, Selection
-from .nlp import get_nlp
+from .nlp import disk_cache, get_nlp
 from .rulebook import (Problem, RulebookError, compile_rulebook, default_rules_dir, pack_files,
                        read_rulebook)
-from .rulebook import disk_cache
 from .rulebook.loader import display_path
 from .ruletest import run_examples
 
@@ -50,13 +49,13 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 
 def _compile(paths: list[Path], default_rules: bool, check_examples: bool) -> Linter:
-    """The linter of these packs: read from the disk cache (rulebook/disk_cache.py) when an
+    """The linter of these packs: read from the disk cache (nlp/disk_cache.py) when an
     entry for exactly these files is there, else compiled (and its examples checked) and
     stored there, with the prefilter of the whole rulebook."""
     nlp = get_nlp()
     try:
         files = pack_files(paths)
-        key = disk_cache.entry_key(files, [display_path(p) for p in files], check_examples)
+        key = disk_cache.entry_key("rulebook", check_examples, [display_path(p) for p in files], files=files)
     except OSError:
         key = None  # reading the rulebook will say what is wrong
     compiled = disk_cache.load(key, nlp) if key else None

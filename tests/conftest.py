@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-# The compiled-rulebook cache (rulebook/disk_cache.py) of a test run is a directory of its own,
+# The cache of compiled objects (nlp/disk_cache.py) of a test run is a directory of its own,
 # set before claimcheck is imported and inherited by the processes tests start: never the
 # user's cache, and removed at the end.
 CACHE_DIR = tempfile.mkdtemp(prefix="claimcheck-test-cache-")

@@ -7,9 +7,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-import pathspec
+if TYPE_CHECKING:  # imported when globs are first compiled (a run without any pays nothing)
+    import pathspec
 
 from ..documents.encoding import ERROR_MODES, check_encoding
 from ..findings import SEVERITY_NAMES
@@ -172,6 +173,8 @@ VALIDATORS: dict[str, Callable[[Section, str, object], object]] = {
 @functools.lru_cache(maxsize=256)
 def spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """Compiled gitignore-style globs (cached: every file of a run asks the same ones)."""
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 

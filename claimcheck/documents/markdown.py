@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # markdown-it is imported on first use: a plain-text run does not pay for it
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from .directives import Directive, html_comment_directives
 from .model import Document, DocumentError, LineIndex, OffsetMap
@@ -33,11 +37,11 @@ _CELL_BREAK = "\n"
 _TERMINAL = ".!?:;,"
 
 
+@lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
-
-
-_MD = _parser()
 
 
 def markdown_document(source: str, path: str) -> Document:
@@ -77,7 +81,7 @@ def markdown_document(source: str, path: str) -> Document:
 
 def parse_markdown(source: str) -> list[Token]:
     """markdown-it tokens of a source, front matter skipped; line maps index the source itself."""
-    return _MD.parse(_blank_front_matter(source))
+    return _parser().parse(_blank_front_matter(source))
 
 
 def _blank_front_matter(source: str) -> str:

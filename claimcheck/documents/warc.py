@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from .compressed import CorruptStream, EndAtDamage, damage_reported
 from .encoding import Decoding
@@ -59,6 +57,9 @@ def page_document(page: RawPage, how: Decoding = Decoding(), html_mode: str = "m
 def warc_pages(stream: BinaryIO, display: str) -> Iterator[RawPage | DocumentError]:
     """The HTML responses of a WARC stream, Skipped for other responses, or a DocumentError
     per bad record (and one at the end of a damaged archive)."""
+    from warcio.archiveiterator import ArchiveIterator  # on first use: most runs read no WARC
+    from warcio.exceptions import ArchiveLoadFailed
+
     pages = 0
     # Decompressed by Python's gzip, which notices a truncated member; warcio would not.
     source = EndAtDamage(stream)

@@ -18,6 +18,7 @@ from spacy.attrs import IS_SPACE, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import disk_cache
 from .matching import TokenMatcher
 from .regexes import regex_spans
 from .sentences import sentence_bounds
@@ -142,7 +143,23 @@ class ContextMarker:
     """Finds context cues in a Doc and stores ContextMarks in ``doc._.claimcheck_context``."""
 
     def __init__(self, nlp: Language, data: dict | None = None):
-        data = data or _context_data()
+        """Compile the cues of ``data`` (default: context.yaml, whose compiled cues are read
+        from the disk cache when there, nlp/disk_cache.py)."""
+        key = None
+        if data is None:
+            key = disk_cache.entry_key("context")
+            state = disk_cache.load(key, nlp)
+            if isinstance(state, dict) and state.get("_version") == self._VERSION:
+                self.__dict__.update(state)
+                return
+        self._compile(nlp, data or _context_data())
+        if key is not None:
+            disk_cache.save(key, self.__dict__, nlp)
+
+    _VERSION = 1  # of the state an entry holds
+
+    def _compile(self, nlp: Language, data: dict) -> None:
+        self._version = self._VERSION
         self.types = data["types"]
         # each type's terminators, as LOWER hashes
         self.stops = {t: frozenset(nlp.vocab.strings.add(w) for w in spec.get("terminators", ()))

@@ -72,7 +72,7 @@ class TokenMatcher:
 
     def _id(self, name: str) -> int:
         """The id of a key, or of a part's name. The names are kept: a pickled matcher
-        (rulebook/disk_cache.py) adds them again to the vocabulary it is loaded with, so that
+        (nlp/disk_cache.py) adds them again to the vocabulary it is loaded with, so that
         its ids read back as keys; the words of its phrases are looked up by hash only."""
         self._names.add(name)
         return self.vocab.strings.add(name)

@@ -499,7 +499,7 @@ def _sections_in(excerpt: Excerpt, section_starts) -> tuple[list[int], list[int]
 class ChunkEnds:
     """Does a chunk of text between white space end a sentence, as the tokenizer splits it?
     Remembered per chunk (up to LIMIT chunks); picklable with the tokenizer referred to
-    (rulebook/disk_cache.py), without what it remembered."""
+    (nlp/disk_cache.py), without what it remembered."""
 
     LIMIT = 65536
 

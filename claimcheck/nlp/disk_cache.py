@@ -1,28 +1,29 @@
-"""Compiled rulebooks kept on disk between processes, so a command starts in about the time
-spaCy takes to start rather than recompiling some 45,000 phrases first.
+"""Compiled objects kept on disk between processes (the compiled rulebook, the context cues),
+so a command starts in about the time spaCy takes to start rather than compiling some 45,000
+phrases first.
 
-An entry is the pickled ``CompiledRulebook`` (its phrase tables, matchers and the prefilter
-tables built for it). The pipeline's ``Vocab`` and tokenizer are not stored: they are referred
-to and taken from the running pipeline when the entry is read, and the matchers add their
-keys to its strings again (nlp/matching.py).
+An entry is a pickled object. The pipeline's ``Vocab`` and tokenizer are not stored: they are
+referred to and taken from the running pipeline when the entry is read, and the matchers add
+their keys to its strings again (nlp/matching.py).
 
-* **Never stale.** The entry's name is a hash of everything the result depends on: each pack
-  file's path and bytes and the path messages show for it (relative to the working directory
-  when inside it),
-  claimcheck's version and the size and modification time of each of its own source and
-  data files (an edited checkout recompiles, as Python's own ``.pyc`` files do), the spaCy
-  and Python versions, and whether rule examples were checked.
-* **Safe to delete.** The directory (``user_cache_dir("claimcheck")``: ``~/.cache/claimcheck``
-  on Linux, or ``$CLAIMCHECK_CACHE_DIR``; ``CLAIMCHECK_CACHE_DIR=off`` turns it off) holds
-  nothing else; an entry that cannot be read is compiled again and written anew.
+* **Never stale.** An entry's name is a hash of everything its object depends on: what the
+  caller names (a rulebook's pack files, their bytes and the paths messages show for them),
+  claimcheck's version and the size and modification time of each of its own source and data
+  files (an edited checkout compiles again, as Python's own ``.pyc`` files do), and the spaCy
+  and Python versions.
+* **Safe to delete.** The directory (``user_cache_dir("claimcheck")``, e.g.
+  ``~/.cache/claimcheck`` on Linux, or ``$CLAIMCHECK_CACHE_DIR``; ``CLAIMCHECK_CACHE_DIR=off``
+  turns the cache off) holds nothing else; an entry that cannot be read is compiled again and
+  written anew.
 * **Atomic, and never in the way.** An entry is written to a temporary file and renamed; a
-  directory that cannot be created or written is ignored; only the newest ``KEEP`` entries
-  are kept.
+  directory that cannot be created or written is ignored; only the ``KEEP`` entries written
+  last are kept (a hit does not touch its entry: that costs more than it saves).
 
 Pickle runs code on load: the directory is the user's own, as trusted as their site-packages.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import io
@@ -41,7 +42,7 @@ from .._version import __version__
 ENV = "CLAIMCHECK_CACHE_DIR"
 OFF = frozenset({"", "0", "off", "no", "none", "false"})
 KEEP = 8  # entries kept: a few rulebooks (bundled, bundled + a pack, a test's) side by side
-SUFFIX = ".rulebook.pickle"
+SUFFIX = ".pickle"
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -55,23 +56,26 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("claimcheck", appauthor=False))
 
 
-def entry_key(pack_paths: list[Path], shown: list[str], check_examples: bool) -> str:
-    """The name of the entry for these pack files (``shown``: their paths as messages show
-    them)."""
+@functools.lru_cache(maxsize=1)
+def _code() -> bytes:
+    """What every entry depends on: versions, and claimcheck's own files as they are now."""
     h = hashlib.sha256()
-    h.update(repr((__version__, spacy.__version__, sys.version_info[:2], pickle.HIGHEST_PROTOCOL,
-                   check_examples, shown)).encode())
-    for path in _package_files():
+    h.update(repr((__version__, spacy.__version__, sys.version_info[:2], pickle.HIGHEST_PROTOCOL)).encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".yml", ".json")):
         st = path.stat()
         h.update(f"{path.relative_to(PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    for path in pack_paths:
+    return h.digest()
+
+
+def entry_key(kind: str, *parts, files: list[Path] = ()) -> str:
+    """The name of an entry: its kind, what it depends on (``parts``, by their repr) and the
+    bytes of ``files``, besides claimcheck's own files and versions."""
+    h = hashlib.sha256(_code())
+    h.update(repr((kind, parts)).encode())
+    for path in files:
         h.update(str(path.resolve()).encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()[:32]
-
-
-def _package_files() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".yml", ".json") and p.is_file())
+    return f"{kind}-{h.hexdigest()[:32]}"
 
 
 class _Writer(pickle.Pickler):
@@ -100,9 +104,9 @@ class _Reader(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
 
 
-def load(key: str, nlp: Language):
-    """The compiled rulebook stored under ``key``, for ``nlp``; None when there is none or it
-    cannot be read (it is then written again)."""
+def load(key: str, nlp: Language | None):
+    """The object stored under ``key``, for ``nlp``'s vocabulary and tokenizer; None when
+    there is none or it cannot be read (it is then written again)."""
     directory = cache_dir()
     if directory is None:
         return None
@@ -114,21 +118,17 @@ def load(key: str, nlp: Language):
     enabled = gc.isenabled()
     gc.disable()  # a pickle of many small containers loads three times faster without it
     try:
-        compiled = _Reader(io.BytesIO(data), nlp).load()
+        found = _Reader(io.BytesIO(data), nlp).load()
     except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss
         return None
     finally:
         if enabled:
             gc.enable()
-    try:
-        os.utime(path)  # recently used: kept when older entries are pruned
-    except OSError:
-        pass
-    return compiled
+    return found
 
 
-def save(key: str, compiled, nlp: Language) -> bool:
-    """Store ``compiled`` under ``key``; False (and nothing raised) when it cannot be."""
+def save(key: str, obj, nlp: Language | None) -> bool:
+    """Store ``obj`` under ``key``; False (and nothing raised) when it cannot be."""
     directory = cache_dir()
     if directory is None:
         return False
@@ -136,7 +136,7 @@ def save(key: str, compiled, nlp: Language) -> bool:
 
     buffer = io.BytesIO()
     try:
-        _Writer(buffer, nlp).dump(compiled)
+        _Writer(buffer, nlp).dump(obj)
         directory.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(directory / f"{key}{SUFFIX}", buffer.getvalue(), mode=0o600)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
