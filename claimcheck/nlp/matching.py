@@ -278,23 +278,34 @@ class TokenMatcher:
                     if value in by_value:
                         heads.extend((own, p, p + 1) for own in by_value[value])
         found: set[tuple[int, int, int]] = set()
+        n = len(doc)
+        simple_seqs, parent = self._simple_seqs, self._parent
         for own, start, end in heads:
-            key_id, key, rest = self._simple_seqs[own]
-            limit = len(doc)
-            judged_as = self._parent.get(key, key)
+            key_id, key, rest = simple_seqs[own]
+            limit = n
+            judged_as = parent.get(key, key)
             if judged_as in judged:
-                limit = next((b for a, b in where.get(judged_as, ()) if a <= start and end <= b), -1)
+                ranges = where.get(judged_as)
+                if not ranges:
+                    continue  # the prefilter found no unit where it may match
+                limit = next((b for a, b in ranges if a <= start and end <= b), -1)
                 if end > limit:
                     continue
+            if not rest:
+                found.add((key_id, start, end))
+                continue
             ends = {end}
             for attr, test, optional in rest:
                 column = columns[attr] if attr else None
-                taken = {p + 1 for p in ends if p < limit and (
-                    column is None or (column[p] in test if isinstance(test, frozenset) else column[p] == test))}
+                if isinstance(test, frozenset):
+                    taken = {p + 1 for p in ends if p < limit and (column is None or column[p] in test)}
+                else:
+                    taken = {p + 1 for p in ends if p < limit and (column is None or column[p] == test)}
                 ends = ends | taken if optional else taken
                 if not ends:
                     break
-            found.update((key_id, start, e) for e in ends)
+            for e in ends:
+                found.add((key_id, start, e))
         return list(found)
 
 
