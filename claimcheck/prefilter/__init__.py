@@ -26,7 +26,7 @@ and are exactly those the whole text would give:
   form of letters a-z is a whole run of such letters (spaCy splits two letters apart only
   in a tokenizer exception: "can" of "cannot" is found through the exception's run), any
   other form a substring. A pattern matches in a unit only if each of its groups has a form
-  there (checked as bits of an int), at spans one after the other, consecutive pattern
+  there (checked as sets of group ids), at spans one after the other, consecutive pattern
   tokens with nothing or one space between (any other white space is a token of its own).
 * Anchors. A requirement is looked at only in the units holding a form of its anchor, the
   group of it likeliest to be rare (stop words, punctuation and short words are not). That

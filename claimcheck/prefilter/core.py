@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass
 from functools import reduce
 from itertools import chain
-from operator import and_, or_
+from operator import and_
 from typing import Iterator
 
 from spacy.attrs import ORTH
@@ -39,7 +39,7 @@ class Plan:
 class CueCheck:
     """What may show a context cue of one purpose in a unit (Prefilter._context_cues)."""
 
-    entries: list  # (groups as bits, requirement, key, adjacency, within), as for matcher keys
+    entries: list  # (groups, requirement, key, adjacency, within), as for matcher keys
     url: bool  # a pattern is a #url alone: look for what a URL-like token needs
     always: bool  # a pattern without a word to look for
     regexes: list  # the start needs of the regexes
@@ -79,10 +79,11 @@ class Prefilter:
         for gid, forms in enumerate(self._forms):
             for form in forms:
                 groups_of.setdefault(form, set()).add(gid)
-        # groups as bits of an int: a form's groups, a requirement's groups
-        self._mask_of = {f: sum(1 << g for g in gids) for f, gids in groups_of.items()}
+        # groups as sets of group ids: a form's groups, a requirement's groups (ints as bit
+        # sets would grow with the number of groups, and their tables with its square)
+        self._mask_of = {f: frozenset(gids) for f, gids in groups_of.items()}
         self._cues = None if cue_seqs is None else {
-            purpose: CueCheck([(sum(1 << g for g in set(req)), req, key, adj, within)
+            purpose: CueCheck([(frozenset(req), req, key, adj, within)
                                 for (req, adj), key, within, _ in found if req],
                                any(not req and url for (req, _), _, _, url in found),
                                any(not req and not url for (req, _), _, _, url in found), regexes)
@@ -91,7 +92,7 @@ class Prefilter:
         self._letter_forms = frozenset(f for f in groups_of if AZ.fullmatch(f))
         self._others = tuple(sorted(f for f in groups_of if not AZ.fullmatch(f)))
         # Each requirement is looked for only where its anchor occurs, the group of it
-        # likeliest to be rare. Anchor -> (its groups as bits, requirement, key, adjacency), for the
+        # likeliest to be rare. Anchor -> (its groups, requirement, key, adjacency), for the
         # driving keys and for the others.
         self.wildcards: set[str] = set()  # keys with a pattern no word can rule out
         anchored: dict[bool, dict[int, list]] = {True: {}, False: {}}
@@ -101,7 +102,7 @@ class Prefilter:
                 if not req:
                     self.wildcards.add(key)
                     continue
-                entry = (sum(1 << g for g in set(req)), req, key, adj)
+                entry = (frozenset(req), req, key, adj)
                 anchored[driving].setdefault(min(req, key=self._cost), []).append(entry)
         self._anchored = anchored
         # the driving entries of an anchor by key, each key with the groups all its entries
@@ -134,9 +135,9 @@ class Prefilter:
         self._regexes = [(rx, k, compact(gate), compact(needs)) for rx, k, gate, needs in self._regexes]
         self._others_set = frozenset(self._others)
 
-    def groups_of(self, forms) -> int:
-        """The groups of these forms, as bits."""
-        return reduce(or_, map(self._mask_of.__getitem__, forms), 0)
+    def groups_of(self, forms) -> frozenset[int]:
+        """The groups of these forms."""
+        return frozenset().union(*map(self._mask_of.__getitem__, forms))
 
     @classmethod
     def for_rules(cls, compiled: CompiledRulebook, rules: list[Rule], nlp) -> "Prefilter":

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import reduce
-from operator import or_
 
 import ahocorasick
 
@@ -46,9 +44,9 @@ class Scan:
         scan = pf._substring_scan
         self.substrings = {s for _, s in scan.iter(lowered)} if len(scan) else set()
         self.substrings.update(c for c in pf._other_chars if c in lowered)
-        # the forms found as substrings (not as letter runs) in the document, their groups as bits
+        # the forms found as substrings (not as letter runs) in the document, their groups
         self.others = pf._others_set.intersection(self.substrings)
-        self.others_mask = reduce(or_, map(pf._mask_of.__getitem__, self.others), 0)
+        self.others_mask = frozenset().union(*map(pf._mask_of.__getitem__, self.others))
 
     def cuts(self) -> None:
         """Cut lines longer than LONG_LINE between sentences too. A cut follows a chunk
@@ -232,12 +230,12 @@ class Scan:
             found = {a for w in hit for a in anchor_words[w]}
             found.update(others.get(u, ()))
             groups = pf.groups_of(words)
-            loose = groups | self.others_mask
-            entries = [e for anchor in found for common, es in table[anchor] if common & loose == common
+            loose = groups | self.others_mask if self.others_mask else groups
+            entries = [e for anchor in found for common, es in table[anchor] if common <= loose
                        for e in es]
             if not entries:
                 continue  # no Unit: made on demand if a context check needs one
-            unit = self.units[u] = Unit(self, u, words, groups)
+            unit = self.units[u] = Unit(self, u, words, groups, loose)
             for k in unit.keys(entries):
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
@@ -305,13 +303,16 @@ class Unit:
     another, and two tokens of consecutive pattern tokens have nothing or one space between
     them (spaCy makes a token of any other white space)."""
 
-    __slots__ = ("scan", "u", "a", "b", "words", "groups", "pending", "_at")
+    __slots__ = ("scan", "u", "a", "b", "words", "groups", "loose", "pending", "_at")
 
-    def __init__(self, scan: Scan, u: int, words: frozenset[str], groups: int):
-        """``words``: Scan.words(u); ``groups``: their groups as bits."""
+    def __init__(self, scan: Scan, u: int, words: frozenset[str], groups: frozenset[int],
+                 loose: frozenset[int] | None = None):
+        """``words``: Scan.words(u); ``groups``: their groups; ``loose``: those and the groups
+        of the forms found as substrings anywhere in the document (made here if not given)."""
         self.scan, self.u, self.a, self.b = scan, u, scan.bounds[u], scan.bounds[u + 1]
         self.words = words
         self.groups = groups
+        self.loose = loose if loose is not None else groups | scan.others_mask if scan.others_mask else groups
         self.pending: dict[str, list | None] = {}  # see keys()
         self._at: dict[int, tuple[list[int], list[int]]] = {}  # group -> _spans
 
@@ -320,18 +321,17 @@ class Unit:
         return self.scan.lowered.find(form, self.a, self.b) != -1
 
     def keys(self, entries: list) -> dict[str, list | None]:
-        """Of the (groups as bits, requirement, key, adjacency) entries, those whose
+        """Of the (groups, requirement, key, adjacency) entries, those whose
         requirement has all its groups in the unit, by key, into ``pending`` (and returned):
         None when that is enough (one group, found as a letter run), else the requirements to
         check for order (``holds``). That costs; most keys decide nothing, so it waits."""
-        groups = self.groups
-        loose = groups | self.scan.others_mask
+        groups, loose = self.groups, self.loose
         pending = self.pending
         found = {}
-        for bits, req, key, adj in [e for e in entries if e[0] & loose == e[0]]:
+        for bits, req, key, adj in [e for e in entries if e[0] <= loose]:
             if key in pending and pending[key] is None:
                 pass
-            elif len(req) == 1 and bits & groups == bits:
+            elif len(req) == 1 and bits <= groups:
                 pending[key] = None
             else:
                 pending.setdefault(key, []).append((req, adj))
@@ -350,10 +350,10 @@ class Unit:
         return False
 
     def passing(self, entries: list):
-        """The entries (groups as bits, requirement, key, adjacency, ...) whose requirement
+        """The entries (groups, requirement, key, adjacency, ...) whose requirement
         the unit may satisfy."""
-        loose = self.groups | self.scan.others_mask
-        return (e for e in entries if e[0] & loose == e[0] and self._in_order(e[1], e[3]))
+        loose = self.loose
+        return (e for e in entries if e[0] <= loose and self._in_order(e[1], e[3]))
 
     def first(self, g: int) -> int:
         """Where the group's first form in the unit starts (the unit's end if none)."""
