@@ -1,30 +1,36 @@
-"""Throughput, memory and start-up benchmark for claimcheck.
+"""Throughput, start-up and memory of claimcheck, next to spaCy's bare tokenizer and proselint,
+measured in one run (prints figures, asserts nothing).
 
-What is measured (all in one process, on the same texts):
+Per document (in this process, on the same texts): the bare spaCy tokenizer
+(``nlp.tokenizer(text)``), claimcheck's per-document function (``linter.lint``) and, when it is
+installed (``pip install -e '.[bench]'``), proselint (``LintFile(...).lint()``) on the first
+``--peer-limit`` texts. They alternate document by document, the order turning each time
+(spaCy's tokenizer remembers chunks it has seen: whichever runs first pays for them), so a slow
+spell of the shared machine slows all alike. Texts: the five seed articles
+(../shared/seeds/*.txt) and the ``text`` of every FakeHealth record
+(../shared/corpus/fakehealth.jsonl.gz).
 
-* baseline: the bare spaCy tokenizer, ``linter.nlp.tokenizer(text)`` per text;
-* engine: the full linter, ``linter.lint(text_document(text, name))`` per text;
+Start-up (whole processes, median of ``--startup-runs``, alternating): ``claimcheck lint
+one.txt`` with the bundled rulebook, cold (an empty compiled-rulebook cache, one run) and warm
+(the cache filled, nlp/disk_cache.py), against ``python -c "import spacy; spacy.blank('en')"``.
 
-both as MB/s (MB = UTF-8 bytes / 1e6) and docs/s with ``time.perf_counter``, the
-best of ``--repeat`` passes, plus the ratio engine time / tokenizer time (how far
-the engine is above the "tokenizer floor"). This is done separately for the five
-seed articles (../shared/seeds/*.txt) and for the ``text`` of every non-empty
-record of ../shared/corpus/fakehealth.jsonl.gz. Then the process peak RSS, and
-start-up time (best of 3, via subprocess) of ``python -m claimcheck lint ONE.txt``
-on a one-sentence file next to ``python -c "import spacy; spacy.blank('en')"``.
+With ``--big``, the same for a rulebook ten times the bundled one (bench/big_rulebook.py; it is
+written once under bench/.cache/, which takes minutes, and kept): its start-up, and its
+per-document throughput against the bundled rulebook's on FakeHealth.
 
-It prints figures only and asserts nothing about speed. Run from the repo root:
-
-    .venv/bin/python bench/bench_lint.py [--limit N] [--repeat N]
+    .venv/bin/python bench/bench_lint.py [--limit N] [--peer-limit N] [--startup-runs N] [--big]
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import gzip
+import hashlib
 import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +38,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = REPO.parent / "shared"
+BIG_CACHE = REPO / "bench" / ".cache"
+# the compiled-rulebook cache of this run: its own, so that "cold" means cold
+CACHE = Path(tempfile.mkdtemp(prefix="claimcheck-bench-cache-"))
+os.environ["CLAIMCHECK_CACHE_DIR"] = str(CACHE)
 
 
 def load_seeds() -> list[tuple[str, str]]:
@@ -45,71 +55,121 @@ def load_fakehealth(limit: int | None) -> list[tuple[str, str]]:
         for line in fh:
             if limit is not None and len(texts) >= limit:
                 break
-            if not line.strip():
-                continue
-            rec = json.loads(line)
+            rec = json.loads(line) if line.strip() else {}
             text = rec.get("text") or ""
             if text.strip():
                 texts.append((f"{rec.get('id', len(texts))}.txt", text))
     return texts
 
 
-def best_time(fn, texts: list[tuple[str, str]], repeat: int) -> tuple[float, int]:
-    """Best wall time over `repeat` passes of fn over all texts; fn's summed result."""
-    best, total = float("inf"), 0
-    for _ in range(repeat):
-        total = 0
-        start = time.perf_counter()
-        for name, text in texts:
-            total += fn(name, text)
-        best = min(best, time.perf_counter() - start)
-    return best, total
+def proselint_function():
+    """proselint's per-text function, or None when it is not installed."""
+    try:
+        from proselint.checks import __register__
+        from proselint.tools import CheckRegistry, LintFile
+    except ImportError:
+        return None
+    CheckRegistry().register_many(__register__)
+    return lambda name, text: len(LintFile(name, text).lint())
 
 
-def measure(label: str, texts: list[tuple[str, str]], linter, repeat: int) -> str:
+def alternate(functions: dict[str, object], texts: list[tuple[str, str]],
+              only_first: dict[str, int] | None = None) -> dict[str, float]:
+    """Seconds each function spent on the texts, called document by document in turn (the
+    order turning with each document); ``only_first``: a function runs on that many texts."""
+    spent = {name: 0.0 for name in functions}
+    names = list(functions)
+    for i, (doc, text) in enumerate(texts):
+        order = names[i % len(names):] + names[:i % len(names)]
+        for name in order:
+            if only_first and i >= only_first.get(name, len(texts)):
+                continue
+            start = time.perf_counter()
+            functions[name](doc, text)
+            spent[name] += time.perf_counter() - start
+    return spent
+
+
+def mb(texts: list[tuple[str, str]]) -> float:
+    return sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
+
+
+def throughput(label: str, texts: list[tuple[str, str]], linter, peer, peer_limit: int) -> list[str]:
     from claimcheck import text_document
 
     tokenizer = linter.nlp.tokenizer
-    mb = sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
-    n = len(texts)
-    tok_s, _ = best_time(lambda name, text: 0 * len(tokenizer(text)), texts, repeat)
-    eng_s, findings = best_time(lambda name, text: len(linter.lint(text_document(text, name))), texts, repeat)
-    return (f"{label:<12}{n:>6}{mb:>8.2f}{mb / tok_s:>16.2f}{n / tok_s:>10.1f}"
-            f"{mb / eng_s:>13.3f}{n / eng_s:>9.1f}{eng_s / tok_s:>8.1f}x{findings:>10}"
-            f"\n{'':<12}tokenizer {tok_s:.2f} s, engine {eng_s:.2f} s:"
-            f" engine is {eng_s / tok_s:.1f}x the tokenizer floor")
+    functions = {"tokenizer": lambda name, text: len(tokenizer(text)),
+                 "claimcheck": lambda name, text: len(linter.lint(text_document(text, name)))}
+    if peer is not None:
+        functions["proselint"] = peer
+    spent = alternate(functions, texts, {"proselint": peer_limit})
+    rows = []
+    for name, seconds in spent.items():
+        used = texts[:peer_limit] if name == "proselint" else texts
+        per_mb = mb(used) / seconds
+        tok_mb = mb(texts) / spent["tokenizer"]
+        rows.append(f"| {label} | {name} | {len(used)} | {mb(used):.2f} | {per_mb:.3f} | {len(used) / seconds:.1f} "
+                    f"| {per_mb / tok_mb:.2f}x |")
+    return rows
 
 
-def best_of(cmd: list[str], runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        elapsed = time.perf_counter() - start
-        if proc.returncode not in (0, 1):
-            sys.exit(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{proc.stderr}")
-        best = min(best, elapsed)
-    return best
+def run(cmd: list[str], cache: Path = CACHE) -> float:
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(cache)}
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{proc.stderr}")
+    return elapsed
 
 
-def startup() -> str:
+def startup(runs: int, big: Path | None) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "one.txt"
         one.write_text("Isotretinoin helps severe acne.\n", encoding="utf-8")
-        lint_s = best_of([sys.executable, "-m", "claimcheck", "lint", str(one)])
-    spacy_s = best_of([sys.executable, "-c", "import spacy; spacy.blank('en')"])
-    return (f"start-up: claimcheck lint one.txt {lint_s:.2f} s; "
-            f"python -c \"import spacy; spacy.blank('en')\" {spacy_s:.2f} s "
-            f"({lint_s / spacy_s:.1f}x, {lint_s - spacy_s:+.2f} s)  [best of 3]")
+        commands = {"spacy.blank('en')": [sys.executable, "-c", "import spacy; spacy.blank('en')"],
+                    "claimcheck lint one.txt": [sys.executable, "-m", "claimcheck", "lint", str(one)]}
+        if big is not None:
+            commands["claimcheck lint --rules BIG one.txt"] = [*commands["claimcheck lint one.txt"], "--rules", str(big)]
+        # cold: a cache of its own, empty (compiled and stored); then this run's cache is filled
+        cold = {name: run(cmd, Path(tempfile.mkdtemp(dir=tmp))) for name, cmd in commands.items()}
+        for cmd in commands.values():
+            run(cmd)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                times[name].append(run(cmd))
+    base = statistics.median(times["spacy.blank('en')"])
+    rows = []
+    for name in commands:
+        warm = statistics.median(times[name])
+        first = "" if name.startswith("spacy") else f"{cold[name]:.2f} s"
+        rows.append(f"| {name} | {first} | {warm:.2f} s | {warm / base:.2f}x |")
+    return rows
+
+
+def big_rulebook() -> Path:
+    """The 10x rulebook under bench/.cache/, written if absent (keyed by the packs and the
+    generator's own code)."""
+    h = hashlib.sha256()
+    for p in sorted((REPO / "rules").glob("*.yaml")) + [REPO / "bench" / "big_rulebook.py"]:
+        h.update(p.read_bytes())
+    dest = BIG_CACHE / f"big-rulebook-{h.hexdigest()[:16]}"
+    if not (dest / "done").exists():
+        print(f"writing the 10x rulebook to {dest} (minutes, once) ...", file=sys.stderr)
+        subprocess.run([sys.executable, str(REPO / "bench" / "big_rulebook.py"), str(dest), "--times", "28"],
+                       check=True, cwd=REPO)
+        (dest / "done").write_text("", encoding="utf-8")
+    return dest
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, default=None, help="use only the first N fakehealth records")
-    ap.add_argument("--repeat", type=int, default=1, help="timed passes per measurement; the best is reported")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N FakeHealth records")
+    ap.add_argument("--peer-limit", type=int, default=300, help="texts proselint runs on (it is slow)")
+    ap.add_argument("--startup-runs", type=int, default=5, help="start-up runs of each command (median)")
+    ap.add_argument("--big", action="store_true", help="also a rulebook ten times the bundled one")
     args = ap.parse_args()
-    if args.repeat < 1:
-        ap.error("--repeat must be >= 1")
     if not (SHARED / "seeds").is_dir() or not (SHARED / "corpus" / "fakehealth.jsonl.gz").is_file():
         print(f"benchmark inputs not found under {SHARED} (need seeds/*.txt and "
               f"corpus/fakehealth.jsonl.gz); nothing to measure")
@@ -118,24 +178,45 @@ def main() -> int:
     import spacy
     from claimcheck import build_linter, text_document
 
+    big = big_rulebook() if args.big else None
     start = time.perf_counter()
     linter = build_linter()
     build_s = time.perf_counter() - start
     seeds, fake = load_seeds(), load_fakehealth(args.limit)
     linter.lint(text_document(seeds[0][1], seeds[0][0]))  # warm-up: lazy loading is not throughput
+    peer = proselint_function()
 
-    print(f"claimcheck benchmark (python {platform.python_version()}, spacy {spacy.__version__}, "
-          f"{os.cpu_count()} cores, repeat {args.repeat}, build_linter {build_s:.2f} s)")
-    print(f"{'corpus':<12}{'docs':>6}{'MB':>8}{'tokenizer MB/s':>16}{'docs/s':>10}"
-          f"{'engine MB/s':>13}{'docs/s':>9}{'ratio':>9}{'findings':>10}")
-    for label, texts in (("seeds", seeds), ("fakehealth", fake)):
-        if texts:
-            print(measure(label, texts, linter, args.repeat))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
-    print(f"peak RSS: {peak_mb:.0f} MB")
-    print(startup())
+    print(f"claimcheck benchmark, {datetime.date.today()}: python {platform.python_version()}, spacy "
+          f"{spacy.__version__}, {platform.machine()}, {os.cpu_count()} cores; "
+          f"{len(linter.compiled.rules)} rules (compiled in {build_s:.2f} s)")
+    if peer is None:
+        print("proselint is not installed (pip install -e '.[bench]'): no peer column")
+    print("\n| texts | function | docs | MB | MB/s | docs/s | throughput / tokenizer's |\n|---|---|---|---|---|---|---|")
+    for label, texts in (("seeds", seeds), ("FakeHealth", fake)):
+        for row in throughput(label, texts, linter, peer, min(args.peer_limit, len(texts))):
+            print(row)
+    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+    if big is not None:
+        big_linter = build_linter([big], check_examples=False)
+        n_rules = len(big_linter.compiled.rules)
+        big_linter.lint(text_document(seeds[0][1], seeds[0][0]))
+        spent = alternate({"bundled": lambda name, text: len(linter.lint(text_document(text, name))),
+                           "big": lambda name, text: len(big_linter.lint(text_document(text, name)))}, fake)
+        print(f"\n10x rulebook ({n_rules} rules against {len(linter.compiled.rules)}): FakeHealth "
+              f"{mb(fake) / spent['big']:.3f} MB/s against {mb(fake) / spent['bundled']:.3f} MB/s, "
+              f"{spent['bundled'] / spent['big']:.2f}x the bundled rulebook's throughput")
+
+    print(f"\n| start-up | cold (empty cache) | warm (median of {args.startup_runs}) | warm / spaCy's |\n|---|---|---|---|")
+    for row in startup(args.startup_runs, big):
+        print(row)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        import shutil
+
+        shutil.rmtree(CACHE, ignore_errors=True)

@@ -1,7 +1,7 @@
 """A rulebook ten times the bundled one, for the start-up and scaling benchmarks.
 
 Each bundled pack is copied ``times - 1`` times. In copy k every word of every pattern, concept
-term and example gets a suffix of its own ("cure" -> "curezk" in copy 1, "curezq" in copy 2):
+term and example gets a suffix of its own ("cure" -> "curezq" in copy 1, "curezx" in copy 2):
 the copies keep the bundled rules' shapes (sets, optional words, gaps, concepts, unless, with,
 document rules) but look for different words, as a rulebook ten times larger would, instead of
 repeating the same trigger words. Pack names, rule ids, concept names and the @references to
@@ -22,8 +22,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"
-# an @reference to a concept, or a word of three letters or more
-TOKEN = re.compile(r"@([a-z0-9][a-z0-9-]*)|(?<![#\w\\])([A-Za-z]{3,})(?!\w)")
+# an @reference to a concept, or a word (short ones too: "no", "to" and "of" start phrases)
+TOKEN = re.compile(r"@([a-z0-9][a-z0-9-]*)|(?<![#\w\\])([A-Za-z]+)(?!\w)")
 LETTERS = "zqxjvkwyfbgmhpdc"
 # text that is syntax, not a word to look for: a regex's classes and escapes, pattern keywords
 KEEP = {"IN", "OP", "LOWER", "LEMMA", "ORTH"}

@@ -223,3 +223,40 @@ def test_without_the_dask_extra_the_error_says_what_to_install(monkeypatch, tmp_
     with pytest.raises(NeedsDask, match=r"pip install 'claimcheck\[dask\]'") as caught:
         run_dask([str(tmp_path)], SPEC, str(tmp_path / "out"), None)
     assert isinstance(caught.value, ImportError) and str(caught.value) == NEEDS_DASK
+
+
+def test_auto_blocksize_gives_each_worker_a_few_blocks_of_what_can_be_cut(tmp_path):
+    """Uncompressed JSONL is cut so that every worker gets AUTO_BLOCKS_PER_WORKER blocks, never
+    under MIN_BLOCKSIZE; gzip (and files that are no JSONL) cannot be cut and do not count."""
+    from claimcheck.audit.dask_engine import AUTO_BLOCKS_PER_WORKER, MIN_BLOCKSIZE, Entry, auto_blocksize
+
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(lines(*({"id": i, "text": "x" * 1000} for i in range(20_000))))
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(lines({"id": 1, "text": SPAM}))
+    packed = tmp_path / "packed.jsonl.gz"
+    packed.write_bytes(gzip.compress(big.read_bytes()))
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+
+    def entry(path):
+        return Entry(str(path), str(path), format_of_path(path), None)
+
+    size = big.stat().st_size + small.stat().st_size
+    assert auto_blocksize([entry(big), entry(small), entry(packed), entry(page)], 2) == \
+        size // (AUTO_BLOCKS_PER_WORKER * 2) + 1
+    assert auto_blocksize([entry(small)], 2) == MIN_BLOCKSIZE
+    assert auto_blocksize([entry(packed), entry(page)], 2) is None
+
+
+def format_of_path(path):
+    from claimcheck.documents import format_of
+
+    return format_of(path.name)
+
+
+def test_a_blocksize_that_is_no_size_is_a_usage_error(cli, tmp_path):
+    run = cli("audit", str(tmp_path), "--engine", "dask", "--output", str(tmp_path / "out"), "--blocksize", "12QB")
+    assert run.code == 2
+    assert run.err.strip() == "claimcheck: error: --blocksize: '12QB' is not a size (e.g. 64MB, 512KiB, auto, 0)"
+    assert not (tmp_path / "out").exists()

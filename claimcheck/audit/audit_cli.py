@@ -36,6 +36,10 @@ EXIT_INTERRUPTED = 130
               help="--engine dask: the scheduler's address (default: a local cluster).")
 @click.option("--output", metavar="DIR",
               help="--engine dask: where to write the partitioned Parquet results (any fsspec path).")
+@click.option("--blocksize", metavar="SIZE", default="auto", show_default=True,
+              help="--engine dask: cut uncompressed JSONL files into partitions of about SIZE bytes "
+                   "('64MB', '512KiB'; 'auto': enough blocks for every worker; '0': one per file). "
+                   "Gzip and WARC files cannot be cut: each is one partition.")
 @click.option("--progress/--no-progress", default=None,
               help="Show the progress bar.  [default: when standard error is a terminal]")
 @click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable).")
@@ -51,7 +55,7 @@ EXIT_INTERRUPTED = 130
 @discovery_options
 @click.option("--no-prefilter", is_flag=True, hidden=True,
               help="Run the whole pipeline over every line (for checking the prefilter).")
-def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, output, progress, select, ignore,
+def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, output, blocksize, progress, select, ignore,
                   rules, no_default_rules, config_file, isolated, html_mode, encoding, encoding_errors,
                   text_field, id_field, exclude, respect_gitignore, no_prefilter):
     """Audit SOURCES (files, directories, quoted globs) into a results store.
@@ -90,7 +94,7 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
         fail(str(exc))
     spec = LinterSpec(settings, not no_default_rules, not no_prefilter, timeout or None)
     if engine == "dask":
-        _run_dask(list(sources), spec, output, scheduler, progress)
+        _run_dask(list(sources), spec, output, scheduler, progress, _size(blocksize))
         return
     inputs = session.inputs(expand_globs(list(sources)))
     unusable = [i for i in inputs if i.error]  # a path missing, a folder with nothing to read
@@ -113,11 +117,28 @@ def audit_command(sources, db, jobs, chunk_size, timeout, engine, scheduler, out
     sys.exit(EXIT_INTERRUPTED if result.status == "interrupted" else EXIT_OK)
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def _size(text: str) -> int | str | None:
+    """--blocksize: bytes, 'auto', or None (0: no cutting)."""
+    value = text.strip().lower()
+    if value == "auto":
+        return "auto"
+    number = value.rstrip("kmgib")
+    unit = value[len(number):]
+    try:
+        size = int(float(number) * _UNITS[unit])
+    except (ValueError, KeyError):
+        fail(f"--blocksize: {text!r} is not a size (e.g. 64MB, 512KiB, auto, 0)")
+    return size or None
+
+
 def _run_dask(sources: list[str], spec: LinterSpec, output: str, scheduler: str | None,
-              progress: bool | None) -> None:
+              progress: bool | None, blocksize: int | str | None) -> None:
     try:
         from .dask_engine import run_dask
-        counts = run_dask(sources, spec, output, scheduler, progress=bool(progress))
+        counts = run_dask(sources, spec, output, scheduler, blocksize=blocksize, progress=bool(progress))
     except ImportError as exc:
         fail(str(exc))
     click.echo(f"claimcheck: audit complete: {counts.get('documents', 0)} documents "

@@ -88,13 +88,15 @@ class Partition:
 
 
 def run_dask(sources: list[str], spec: LinterSpec, output: str, scheduler: Any = None, *,
-             blocksize: int | None = None, progress: bool = False) -> dict[str, int]:
+             blocksize: int | str | None = None, progress: bool = False) -> dict[str, int]:
     """Audit ``sources`` on a Dask cluster into partitioned Parquet under ``output`` (an fsspec
     path); returns the counts (documents, analysed, duplicates, errors, findings, partitions).
 
     ``scheduler``: an address, a ``distributed.Client`` or a cluster object; None starts a
     LocalCluster of one single-threaded worker process per core, closed at the end.
-    ``blocksize``: cut uncompressed JSONL files into partitions of about this many bytes.
+    ``blocksize``: cut uncompressed JSONL files into partitions of about this many bytes;
+    "auto": AUTO_BLOCKS_PER_WORKER blocks per worker over all such files, at least
+    MIN_BLOCKSIZE bytes each (see ``auto_blocksize``).
     Parts and ``_run.json`` of an earlier run in ``output`` are removed first, so the output
     never mixes two runs. Raises NeedsDask without the dask extra; a task's failure (after
     its retries) is raised here, and ``_run.json`` is then not written.
@@ -113,7 +115,10 @@ def run_dask(sources: list[str], spec: LinterSpec, output: str, scheduler: Any =
     counts: Counter[str] = Counter()
     with _connected(scheduler) as client:
         workers = len(client.nthreads())
-        partitions = _partitions(client, list(dict.fromkeys(expand_sources(sources))), blocksize)
+        entries = list(dict.fromkeys(expand_sources(sources)))
+        if blocksize == "auto":
+            blocksize = auto_blocksize(entries, workers)
+        partitions = _partitions(client, entries, blocksize)
         _clear(fs, root)
         futures = client.map(_run_partition, range(len(partitions)), partitions, spec=spec, token=token,
                              analysis_key=hashes["analysis_key"], output=target, pure=False,
@@ -259,6 +264,29 @@ def _partitions(client, entries: list[Entry], blocksize: int | None) -> list[Par
     if singles:
         parts.append(Partition(tuple(singles)))
     return parts
+
+
+AUTO_BLOCKS_PER_WORKER = 4  # a few blocks per worker: a slow block does not hold up the run
+MIN_BLOCKSIZE = 1 << 20  # below this, a task costs more than it spreads
+
+
+def auto_blocksize(entries: list[Entry], workers: int) -> int | None:
+    """A block size giving each worker a few blocks of the uncompressed JSONL files among
+    ``entries`` (their sizes as the filesystem reports them), or None when there are none."""
+    import fsspec
+
+    total = 0
+    for e in entries:
+        if e.error or not reader(e.fmt).SPLITTABLE or e.display.lower().endswith(".gz"):
+            continue
+        try:
+            fs, path = fsspec.core.url_to_fs(e.url)
+            total += fs.size(path) or 0
+        except (OSError, ValueError):
+            continue
+    if not total:
+        return None
+    return max(MIN_BLOCKSIZE, total // (AUTO_BLOCKS_PER_WORKER * max(1, workers)) + 1)
 
 
 def _jsonl_blocks(url: str, blocksize: int) -> list[tuple[int, int]] | None:
