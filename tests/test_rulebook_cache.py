@@ -101,3 +101,34 @@ def test_only_the_newest_entries_are_kept(tmp_path, monkeypatch):
         os.utime(tmp_path / f"k{n}{disk_cache.SUFFIX}", (OLD + n, OLD + n))
     kept = sorted(p.name for p in tmp_path.glob(f"*{disk_cache.SUFFIX}"))
     assert kept == sorted(f"k{n}{disk_cache.SUFFIX}" for n in range(3, disk_cache.KEEP + 3))
+
+
+def test_an_entry_name_changes_with_claimcheck_own_files_and_what_it_depends_on(tmp_path, monkeypatch):
+    """Never stale: an edited source file of claimcheck (its size or modification time), other
+    pack bytes or another path shown give another entry."""
+    package = tmp_path / "package"
+    package.mkdir()
+    source = package / "engine.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK.format(message="Says sunburn."), encoding="utf-8")
+    monkeypatch.setattr(disk_cache, "PACKAGE", package)
+    names = []
+
+    def name(*parts):
+        disk_cache._code.cache_clear()
+        names.append(disk_cache.entry_key("rulebook", *parts, files=[pack]))
+
+    try:
+        name(True, ["pack.yaml"])
+        name(True, ["pack.yaml"])
+        os.utime(source, (OLD, OLD))
+        name(True, ["pack.yaml"])
+        source.write_text("x = 22\n", encoding="utf-8")
+        name(True, ["pack.yaml"])
+        pack.write_text(PACK.format(message="Says sunburn!"), encoding="utf-8")
+        name(True, ["pack.yaml"])
+        name(True, [str(pack)])
+    finally:
+        disk_cache._code.cache_clear()
+    assert names[0] == names[1] and len(set(names)) == 5
