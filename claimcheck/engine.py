@@ -68,6 +68,8 @@ class Linter:
         self._languages = frozenset(languages[r.pack] for r in self._rules)  # of the active rules
         self._by_language: dict[str, Linter | None] = {}
         self._triggers: dict[str, tuple[str, ...]] = {}  # rule id -> its trigger keys
+        self._ordered_rules = self._sentence_rules + self._document_rules
+        self._trigger_index: dict[int, dict[str, list[int]]] = {}  # see _triggered
         self._prefilter: Prefilter | None = None
 
     def configured(self, selection: Selection | None = None,
@@ -175,7 +177,7 @@ class Linter:
         mentioned = _mentioned(view.spans)
         marks = view.marks
         out: list[Finding] = []
-        rules = [only] if only else self._sentence_rules + self._document_rules  # documents see the claims
+        rules = [only] if only else self._ordered_rules  # documents see the claims
         for rule, kind in self._triggered(view, rules):
             if in_scope(self.compiled.scopes[rule.id], mentioned):
                 out.extend(self._rule_findings(document, view, rule, kind, kind.find(rule, view), marks, excerpt))
@@ -183,15 +185,30 @@ class Linter:
         return out
 
     def _triggered(self, view: MatchView, rules: list[Rule]) -> Iterator[tuple[Rule, object]]:
-        """The rules (and their kinds) whose triggers matched: a kind finds nothing without."""
+        """The rules (and their kinds) whose triggers matched, in the order of ``rules``: a
+        kind finds nothing without. Only the rules one of whose trigger keys matched are
+        looked at (an index of the list by key), not every rule of the rulebook."""
         spans = view.spans
-        for rule in rules:
+        if rules is self._ordered_rules or rules is self._sentence_rules:
+            by_key = self._trigger_index.get(id(rules))
+            if by_key is None:
+                by_key = self._trigger_index[id(rules)] = {}
+                for i, rule in enumerate(rules):
+                    for k in set(self._trigger_keys(rule)):
+                        by_key.setdefault(k, []).append(i)
+            chosen = [rules[i] for i in sorted({i for k in spans if k in by_key for i in by_key[k]})]
+        else:
+            chosen = rules
+        for rule in chosen:
             kind = KINDS[rule.kind]
-            triggers = self._triggers.get(rule.id)
-            if triggers is None:
-                triggers = self._triggers[rule.id] = trigger_keys(rule)
-            if (any if kind.ANY_TRIGGER else all)(map(spans.get, triggers)):
+            if (any if kind.ANY_TRIGGER else all)(map(spans.get, self._trigger_keys(rule))):
                 yield rule, kind
+
+    def _trigger_keys(self, rule: Rule) -> tuple[str, ...]:
+        triggers = self._triggers.get(rule.id)
+        if triggers is None:
+            triggers = self._triggers[rule.id] = trigger_keys(rule)
+        return triggers
 
     def _rule_findings(self, document: Document, view: MatchView, rule: Rule, kind, candidates: Iterable[Candidate],
                        marks: MarkIndex, excerpt: Excerpt | None) -> Iterator[Finding]:

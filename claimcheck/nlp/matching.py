@@ -61,6 +61,7 @@ class TokenMatcher:
         self.headed = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         # first tokens' tests: attribute id -> value -> own ids
         self._tested: dict[int, dict[int, list[int]]] = {}
+        self._tested_next = None  # the same, split by their next token (_by_next_token), made on first use
         self._simple_seqs: dict[int, tuple[int, str, list]] = {}
         self._attrs: list[int] = []  # the attributes tested
         # sequences with gaps: (the key's id, the key, its pieces' keys, the gaps between them)
@@ -125,6 +126,7 @@ class TokenMatcher:
                 else:
                     attr, test = head
                     by_value = self._tested.setdefault(attr, {})
+                    self._tested_next = None
                     for value in test if isinstance(test, frozenset) else (test,):
                         by_value.setdefault(value, []).append(own)
                 self._simple_seqs[own] = (key_id, key, rest)
@@ -239,6 +241,26 @@ class TokenMatcher:
             return None  # no word and no required test to start from
         return tests[0][:2], tests[1:]
 
+    def _by_next_token(self) -> dict[int, dict[int, tuple[list[int], dict[int, dict[int, list[int]]]]]]:
+        """The simple sequences that start with a token test (a number, "#num out of ..."),
+        by that test's attribute and value: (those to follow up at every such token, and those
+        whose next token must have one value, by its attribute and value). Many sequences
+        share a first test; a token that is followed by none of their second words then costs
+        a look-up, not a try of each."""
+        out: dict[int, dict[int, tuple[list[int], dict[int, dict[int, list[int]]]]]] = {}
+        for attr, by_value in self._tested.items():
+            for value, owns in by_value.items():
+                anyway: list[int] = []
+                by_next: dict[int, dict[int, list[int]]] = {}
+                for own in owns:
+                    rest = self._simple_seqs[own][2]
+                    if rest and rest[0][0] and not rest[0][2] and not isinstance(rest[0][1], frozenset):
+                        by_next.setdefault(rest[0][0], {}).setdefault(rest[0][1], []).append(own)
+                    else:
+                        anyway.append(own)
+                out.setdefault(attr, {})[value] = (anyway, by_next)
+        return out
+
     def _test(self, token: dict) -> tuple[int, object] | None:
         """(attribute id, value or set of values) of a token with one attribute test, (0,
         None) for any token, None for anything else."""
@@ -271,14 +293,24 @@ class TokenMatcher:
         columns = {attr: _row(doc, attr, rows) for attr in attrs} if len(doc) else {}
         heads: list[tuple[int, int, int]] = [m for table in self.headed.values() if len(table)
                                              for m in table(doc, _row(doc, table.attr, rows))]
-        for attr, by_value in self._tested.items():
+        if self._tested_next is None:
+            self._tested_next = self._by_next_token()
+        n = len(doc)
+        for attr, by_value in self._tested_next.items():
             values = columns.get(attr)
             if values and not by_value.keys().isdisjoint(values):
                 for p, value in enumerate(values):
-                    if value in by_value:
-                        heads.extend((own, p, p + 1) for own in by_value[value])
+                    entry = by_value.get(value)
+                    if entry is None:
+                        continue
+                    anyway, by_next = entry
+                    heads.extend((own, p, p + 1) for own in anyway)
+                    if p + 1 < n:
+                        for next_attr, owns_of in by_next.items():
+                            owns = owns_of.get(columns[next_attr][p + 1])
+                            if owns:
+                                heads.extend((own, p, p + 1) for own in owns)
         found: set[tuple[int, int, int]] = set()
-        n = len(doc)
         simple_seqs, parent = self._simple_seqs, self._parent
         for own, start, end in heads:
             key_id, key, rest = simple_seqs[own]
