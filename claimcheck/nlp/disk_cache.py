@@ -119,6 +119,10 @@ def load(key: str, nlp: Language | None):
     gc.disable()  # a pickle of many small containers loads three times faster without it
     try:
         found = _Reader(io.BytesIO(data), nlp).load()
+        # The object lives as long as the process: the collector need not walk it again (the
+        # first collection after the load would look at every object it made, seconds for a
+        # large rulebook). Frozen objects are still freed when nothing refers to them.
+        gc.freeze()
     except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss
         return None
     finally:
