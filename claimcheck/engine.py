@@ -69,7 +69,7 @@ class Linter:
         self._by_language: dict[str, Linter | None] = {}
         self._triggers: dict[str, tuple[str, ...]] = {}  # rule id -> its trigger keys
         self._ordered_rules = self._sentence_rules + self._document_rules
-        self._trigger_index: dict[int, dict[str, list[int]]] = {}  # see _triggered
+        self._trigger_index: dict[int, dict[str | None, list[int]]] = {}  # see _triggered
         self._prefilter: Prefilter | None = None
 
     def configured(self, selection: Selection | None = None,
@@ -192,11 +192,11 @@ class Linter:
         if rules is self._ordered_rules or rules is self._sentence_rules:
             by_key = self._trigger_index.get(id(rules))
             if by_key is None:
-                by_key = self._trigger_index[id(rules)] = {}
+                by_key = self._trigger_index[id(rules)] = {None: []}  # None: rules without a trigger
                 for i, rule in enumerate(rules):
-                    for k in set(self._trigger_keys(rule)):
+                    for k in set(self._trigger_keys(rule)) or (None,):
                         by_key.setdefault(k, []).append(i)
-            chosen = [rules[i] for i in sorted({i for k in spans if k in by_key for i in by_key[k]})]
+            chosen = [rules[i] for i in sorted({*by_key[None], *(i for k in spans if k in by_key for i in by_key[k])})]
         else:
             chosen = rules
         for rule in chosen:

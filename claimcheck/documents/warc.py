@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-
 from .compressed import CorruptStream, EndAtDamage, damage_reported
 from .encoding import Decoding
 from .html import decode_html, html_document
