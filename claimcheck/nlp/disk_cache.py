@@ -9,8 +9,9 @@ their keys to its strings again (nlp/matching.py).
 * **Never stale.** An entry's name is a hash of everything its object depends on: what the
   caller names (a rulebook's pack files, their bytes and the paths messages show for them),
   claimcheck's version and the size and modification time of each of its own source and data
-  files (an edited checkout compiles again, as Python's own ``.pyc`` files do), and the spaCy
-  and Python versions.
+  files (an edited checkout compiles again, as Python's own ``.pyc`` files do), and the spaCy,
+  spacy-lookups-data (the lemma table patterns are spelled out with), pyahocorasick and Python
+  versions.
 * **Safe to delete.** The directory (``user_cache_dir("claimcheck")``, e.g.
   ``~/.cache/claimcheck`` on Linux, or ``$CLAIMCHECK_CACHE_DIR``; ``CLAIMCHECK_CACHE_DIR=off``
   turns the cache off) holds nothing else; an entry that cannot be read is compiled again and
@@ -44,6 +45,7 @@ OFF = frozenset({"", "0", "off", "no", "none", "false"})
 KEEP = 8  # entries kept: a few rulebooks (bundled, bundled + a pack, a test's) side by side
 SUFFIX = ".pickle"
 PACKAGE = Path(__file__).resolve().parents[1]
+DEPENDS_ON = ("spacy-lookups-data", "pyahocorasick")  # installed packages whose data an entry holds
 
 
 def cache_dir() -> Path | None:
@@ -59,8 +61,15 @@ def cache_dir() -> Path | None:
 @functools.lru_cache(maxsize=1)
 def _code() -> bytes:
     """What every entry depends on: versions, and claimcheck's own files as they are now."""
+    from importlib.metadata import PackageNotFoundError, version
+
     h = hashlib.sha256()
     h.update(repr((__version__, spacy.__version__, sys.version_info[:2], pickle.HIGHEST_PROTOCOL)).encode())
+    for package in DEPENDS_ON:  # the lemma table patterns are spelled out with; the automata
+        try:
+            h.update(f"{package}={version(package)}\n".encode())
+        except PackageNotFoundError:
+            h.update(f"{package} absent\n".encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml", ".yml", ".json")):
         st = path.stat()
         h.update(f"{path.relative_to(PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
