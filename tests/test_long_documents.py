@@ -129,3 +129,12 @@ def test_reading_a_long_one_line_text_does_not_copy_it(tmp_path):
         tracemalloc.stop()
     assert doc.text == text and len(text) > 2_000_000
     assert peak < 2.5 * len(text)  # the bytes read and the decoded text, nothing more
+
+
+def test_a_paragraph_that_context_reads_as_a_whole_fits_in_a_part_margin():
+    """One speaker per paragraph (context.yaml paragraph_speaker) reaches over a paragraph: a
+    part (parts.py) sees MARGIN_CHARS beyond what it owns, so such a paragraph must be shorter."""
+    from claimcheck.nlp.context import _context_data
+    from claimcheck.parts import MARGIN_CHARS
+
+    assert 0 < _context_data()["paragraph_speaker"]["max_chars"] <= MARGIN_CHARS

@@ -251,6 +251,7 @@ class ContextMarker:
         carried = -1  # the opening mark of a quotation left open at a paragraph's end
         paragraph_start = True
         speaker: int | None = None  # the speech verb of the paragraph's last attributed quotation
+        short: dict[int, bool] = {}  # paragraph start -> at most paragraph_chars long?
         for i, (orth, space) in enumerate(zip(orths, spaces)):
             if space and "\n" in doc[i].text:
                 if open_at < 0:
@@ -268,7 +269,8 @@ class ContextMarker:
                     earlier, carried = [], -1
             if open_at >= 0 and orth == closer:
                 if i - open_at > 1 or earlier:
-                    found, said = self._quotation(doc, orths, spaces, earlier + [(open_at, i)], speaker)
+                    found, said = self._quotation(doc, orths, spaces, earlier + [(open_at, i)],
+                                                  speaker if self._short(doc, spaces, i, short) else None)
                     marks.extend(found)
                     if said is not None:
                         speaker = said
@@ -278,6 +280,20 @@ class ContextMarker:
             if open_at < 0 and orth in self.quote_pairs and (not marks or marks[-1].scope_end != i):
                 open_at, closer = i, self.quote_pairs[orth]
         return marks
+
+    def _short(self, doc: Doc, spaces: list[int], i: int, known: dict[int, bool]) -> bool:
+        """Is the paragraph of token i at most paragraph_chars long? One speaker per paragraph
+        holds for a news paragraph, not for a text on one long line (whose parts, parts.py,
+        would not see each other's speakers either)."""
+        lo = i
+        while lo > 0 and not (spaces[lo - 1] and "\n" in doc[lo - 1].text):
+            lo -= 1
+        if lo not in known:
+            hi = i
+            while hi < len(doc) and not (spaces[hi] and "\n" in doc[hi].text):
+                hi += 1
+            known[lo] = doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx <= self.paragraph_chars
+        return known[lo]
 
     def _quotation(self, doc: Doc, orths: list[int], spaces: list[int], parts: list[tuple[int, int]],
                    before: int | None) -> tuple[list[ContextMark], int | None]:
