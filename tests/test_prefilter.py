@@ -95,8 +95,9 @@ TRICKY = {
                             'one: "Sleep well.\n\nWalk daily.\n\n"This pill is a miracle cure."\n',
     # a paragraph whose speaker is named once, far from the claim: short enough to be one
     # speaker's, but cut by the prefilter because of the white space after it
-    "paragraph speaker": "Studies have shown that the pill clears acne in weeks. " + "Patients came back every week. " * 33
-                         + "Most stayed clear, Tamborlane said.\n" + " " * 150 + "\nStudies show it works.\n",
+    "paragraph speaker": "The trial ended in May, Tamborlane said. " + "The weather was mild that spring. " * 25
+                         + "Studies have shown that the pill clears acne in weeks.\n" + " " * 300
+                         + "\nStudies show it works.\n",
     # a quotation across the sentences of a long line cut into pieces
     "quotation in a long line": "Wellness tips are everywhere. " * 30 + 'Dr Lee said: "We watched it for years. '
                                 + "Patients came back every week. " * 20 + 'This is a game changer." '
