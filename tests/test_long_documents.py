@@ -138,3 +138,20 @@ def test_a_paragraph_that_context_reads_as_a_whole_fits_in_a_part_margin():
     from claimcheck.parts import MARGIN_CHARS
 
     assert 0 < _context_data()["paragraph_speaker"]["max_chars"] <= MARGIN_CHARS
+
+
+@pytest.mark.parametrize("paragraphs", [2, 6])
+def test_a_quotation_over_paragraphs_is_judged_alike_in_parts(linter, paragraphs):
+    """A quotation running over paragraphs is one quotation only within the bound a part sees
+    beyond what it owns: longer, its last paragraph stands alone, in the whole text as in parts."""
+    body = "We followed the patients for two years and saw them every month at the clinic. " * 3
+    quote = "\n\n".join(f'"{body}' for _ in range(paragraphs - 1))
+    filler = "Sunscreen protects the skin from the sun every day. " * 30
+    text = (f"{filler}\n\nThe trial lead, Professor Kim of the institute, said:\n\n{quote}\n\n"
+            f'"This drug is a game changer."\n\n{filler}\n')
+    whole, in_parts = linters(linter, 700)
+    doc = text_document(text, "long.txt")
+    expected = seen(whole.lint(doc))
+    assert [f[:2] for f in expected if f[0] == "sensational-hype"] == [
+        ("sensational-hype", "info" if paragraphs == 2 else "minor")]
+    assert seen(in_parts.lint(doc)) == expected

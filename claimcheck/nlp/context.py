@@ -268,6 +268,8 @@ class ContextMarker:
                 if orth != carried:
                     earlier, carried = [], -1
             if open_at >= 0 and orth == closer:
+                if earlier and not self._within_bound(doc, spaces, earlier[0][0], i):
+                    earlier = []  # too long to be judged whole in a part (parts.py): its last paragraph alone
                 if i - open_at > 1 or earlier:
                     found, said = self._quotation(doc, orths, spaces, earlier + [(open_at, i)],
                                                   speaker if self._short(doc, spaces, i, short) else None)
@@ -280,6 +282,19 @@ class ContextMarker:
             if open_at < 0 and orth in self.quote_pairs and (not marks or marks[-1].scope_end != i):
                 open_at, closer = i, self.quote_pairs[orth]
         return marks
+
+    def _within_bound(self, doc: Doc, spaces: list[int], first: int, last: int) -> bool:
+        """Do the paragraphs from token ``first`` to token ``last`` span at most
+        paragraph_chars characters? (A quotation over paragraphs is joined only then: a long
+        document's part sees that much beyond what it owns, parts.py.)"""
+        if not self.paragraph_chars:
+            return True
+        lo, hi = first, last
+        while lo > 0 and not (spaces[lo - 1] and "\n" in doc[lo - 1].text):
+            lo -= 1
+        while hi < len(doc) and not (spaces[hi] and "\n" in doc[hi].text):
+            hi += 1
+        return doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx <= self.paragraph_chars
 
     def _short(self, doc: Doc, spaces: list[int], i: int, known: dict[int, bool]) -> bool:
         """Is the paragraph of token i at most paragraph_chars long? One speaker per paragraph
