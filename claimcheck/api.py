@@ -72,5 +72,5 @@ def _compile(paths: list[Path], default_rules: bool, check_examples: bool) -> Li
     linter = Linter(compiled, nlp)
     if key:
         linter.prefilter  # built now, so that the entry holds it  # noqa: B018
-        disk_cache.save(key, compiled, nlp)
+        disk_cache.save(key, compiled)
     return linter

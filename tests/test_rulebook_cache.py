@@ -97,7 +97,7 @@ def test_a_cache_switched_off_or_unwritable_is_left_alone(work, cache):
 def test_only_the_newest_entries_are_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
     for n in range(disk_cache.KEEP + 3):
-        assert disk_cache.save(f"k{n}", {"n": n}, nlp=None)
+        assert disk_cache.save(f"k{n}", {"n": n})
         os.utime(tmp_path / f"k{n}{disk_cache.SUFFIX}", (OLD + n, OLD + n))
     kept = sorted(p.name for p in tmp_path.glob(f"*{disk_cache.SUFFIX}"))
     assert kept == sorted(f"k{n}{disk_cache.SUFFIX}" for n in range(3, disk_cache.KEEP + 3))

@@ -149,17 +149,14 @@ class ContextMarker:
         if data is None:
             key = disk_cache.entry_key("context")
             state = disk_cache.load(key, nlp)
-            if isinstance(state, dict) and state.get("_version") == self._VERSION:
+            if isinstance(state, dict):
                 self.__dict__.update(state)
                 return
         self._compile(nlp, data or _context_data())
         if key is not None:
-            disk_cache.save(key, self.__dict__, nlp)
-
-    _VERSION = 1  # of the state an entry holds
+            disk_cache.save(key, self.__dict__)
 
     def _compile(self, nlp: Language, data: dict) -> None:
-        self._version = self._VERSION
         self.types = data["types"]
         # each type's terminators, as LOWER hashes
         self.stops = {t: frozenset(nlp.vocab.strings.add(w) for w in spec.get("terminators", ()))
@@ -200,6 +197,7 @@ class ContextMarker:
         paragraph = data.get("paragraph_speaker") or {}
         self.paragraph_type = paragraph.get("type")
         self.paragraph_cues = frozenset(paragraph.get("cues", ()))
+        self.paragraph_pronouns = frozenset(paragraph.get("pronouns", ()))
         self.paragraph_chars = int(paragraph.get("max_chars", 0))
         pseudo = [s for p in data.get("pseudo", []) for s in compiler.compile(p)]
         if pseudo:
@@ -251,7 +249,6 @@ class ContextMarker:
         carried = -1  # the opening mark of a quotation left open at a paragraph's end
         paragraph_start = True
         speaker: int | None = None  # the speech verb of the paragraph's last attributed quotation
-        short: dict[int, bool] = {}  # paragraph start -> at most paragraph_chars long?
         for i, (orth, space) in enumerate(zip(orths, spaces)):
             if space and "\n" in doc[i].text:
                 if open_at < 0:
@@ -268,11 +265,16 @@ class ContextMarker:
                 if orth != carried:
                     earlier, carried = [], -1
             if open_at >= 0 and orth == closer:
-                if earlier and not self._within_bound(doc, spaces, earlier[0][0], i):
+                # one quotation over paragraphs, and one speaker per paragraph, only within
+                # paragraph_chars: a text on one long line has no paragraphs to speak of, and a
+                # long document's part sees that much beyond what it owns (parts.py)
+                if earlier and self.paragraph_chars and \
+                        _chars(doc, *_paragraph(doc, earlier[0][0], i)) > self.paragraph_chars:
                     earlier = []  # too long to be judged whole in a part (parts.py): its last paragraph alone
                 if i - open_at > 1 or earlier:
+                    short = _chars(doc, *_paragraph(doc, i, i)) <= self.paragraph_chars
                     found, said = self._quotation(doc, orths, spaces, earlier + [(open_at, i)],
-                                                  speaker if self._short(doc, spaces, i, short) else None)
+                                                  speaker if short else None)
                     marks.extend(found)
                     if said is not None:
                         speaker = said
@@ -282,33 +284,6 @@ class ContextMarker:
             if open_at < 0 and orth in self.quote_pairs and (not marks or marks[-1].scope_end != i):
                 open_at, closer = i, self.quote_pairs[orth]
         return marks
-
-    def _within_bound(self, doc: Doc, spaces: list[int], first: int, last: int) -> bool:
-        """Do the paragraphs from token ``first`` to token ``last`` span at most
-        paragraph_chars characters? (A quotation over paragraphs is joined only then: a long
-        document's part sees that much beyond what it owns, parts.py.)"""
-        if not self.paragraph_chars:
-            return True
-        lo, hi = first, last
-        while lo > 0 and not (spaces[lo - 1] and "\n" in doc[lo - 1].text):
-            lo -= 1
-        while hi < len(doc) and not (spaces[hi] and "\n" in doc[hi].text):
-            hi += 1
-        return doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx <= self.paragraph_chars
-
-    def _short(self, doc: Doc, spaces: list[int], i: int, known: dict[int, bool]) -> bool:
-        """Is the paragraph of token i at most paragraph_chars long? One speaker per paragraph
-        holds for a news paragraph, not for a text on one long line (whose parts, parts.py,
-        would not see each other's speakers either)."""
-        lo = i
-        while lo > 0 and not (spaces[lo - 1] and "\n" in doc[lo - 1].text):
-            lo -= 1
-        if lo not in known:
-            hi = i
-            while hi < len(doc) and not (spaces[hi] and "\n" in doc[hi].text):
-                hi += 1
-            known[lo] = doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx <= self.paragraph_chars
-        return known[lo]
 
     def _quotation(self, doc: Doc, orths: list[int], spaces: list[int], parts: list[tuple[int, int]],
                    before: int | None) -> tuple[list[ContextMark], int | None]:
@@ -381,22 +356,16 @@ class ContextMarker:
         out: list[ContextMark] = []
         done: set[int] = set()
         for m in speakers:
-            lo = m.cue_start
-            while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
-                lo -= 1
+            lo, hi = _paragraph(doc, m.cue_start, m.cue_end - 1)
             if lo in done:
                 continue
             done.add(lo)
-            hi = m.cue_end
-            while hi < len(doc) and not (doc[hi].is_space and "\n" in doc[hi].text):
-                hi += 1
-            if doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx > self.paragraph_chars:
+            if _chars(doc, lo, hi) > self.paragraph_chars:
                 continue
             out.append(ContextMark(self.paragraph_type, f"{m.cue} (in its paragraph)", m.cue_start, m.cue_end, lo, hi))
         return out
 
-    @staticmethod
-    def _named(doc: Doc, m: ContextMark) -> bool:
+    def _named(self, doc: Doc, m: ContextMark) -> bool:
         """Does the speech verb have a person for its speaker, next to it: a name ('Tamborlane
         said', 'said Dr. Nelson'), a pronoun ('he added'), or a name's apposition closing
         ('Nelson, director of the centre, said')? Not 'many researchers said', 'that said'."""
@@ -404,7 +373,7 @@ class ContextMarker:
             if not 0 <= i < len(doc):
                 return False
             t = doc[i]
-            return t.lower_ in ("he", "she", "they") or (t.is_title and not t.is_sent_start)
+            return t.lower_ in self.paragraph_pronouns or (t.is_title and not t.is_sent_start)
         before = m.cue_start - 1
         return person(before) or person(m.cue_end) or (before >= 0 and doc[before].text == ",")
 
@@ -452,6 +421,22 @@ class ContextMarker:
                 while lo > s_start and start - lo < reach and lowers[lo - 1] not in stops:
                     lo -= 1
         return ContextMark(cue.type, doc[start:end].text, start, end, lo, hi)
+
+
+def _paragraph(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """[lo, hi): the tokens of the paragraphs holding tokens ``first`` to ``last`` (a
+    paragraph ends at white space holding a line break)."""
+    lo, hi = first, last + 1
+    while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
+        lo -= 1
+    while hi < len(doc) and not (doc[hi].is_space and "\n" in doc[hi].text):
+        hi += 1
+    return lo, hi
+
+
+def _chars(doc: Doc, lo: int, hi: int) -> int:
+    """The characters from token lo's start to token hi - 1's end."""
+    return doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx
 
 
 def _sentence_index(sents: list[tuple[int, int]], token: int) -> int:

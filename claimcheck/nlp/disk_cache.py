@@ -88,9 +88,10 @@ def entry_key(kind: str, *parts, files: list[Path] = ()) -> str:
 
 
 class _Writer(pickle.Pickler):
-    def __init__(self, file, nlp: Language):
+    """Refers to the pipeline's Vocab and tokenizer instead of storing them (see _Reader)."""
+
+    def __init__(self, file):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.nlp = nlp
 
     def persistent_id(self, obj):
         if isinstance(obj, Vocab):
@@ -140,8 +141,9 @@ def load(key: str, nlp: Language | None):
     return found
 
 
-def save(key: str, obj, nlp: Language | None) -> bool:
-    """Store ``obj`` under ``key``; False (and nothing raised) when it cannot be."""
+def save(key: str, obj) -> bool:
+    """Store ``obj`` under ``key`` (the pipeline's Vocab and tokenizer in it by reference);
+    False (and nothing raised) when it cannot be."""
     directory = cache_dir()
     if directory is None:
         return False
@@ -149,7 +151,7 @@ def save(key: str, obj, nlp: Language | None) -> bool:
 
     buffer = io.BytesIO()
     try:
-        _Writer(buffer, nlp).dump(obj)
+        _Writer(buffer).dump(obj)
         directory.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(directory / f"{key}{SUFFIX}", buffer.getvalue(), mode=0o600)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
