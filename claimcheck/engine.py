@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
-from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede
+from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, reference_document
 from .nlp.language import Detected, detect
 from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
@@ -335,6 +335,7 @@ class Linter:
                    for t in sections]
         view = MatchView(doc, spans, sections, ids)
         view.leads = _leads(document, excerpt, token_starts)
+        view.reference = reference_document(document.text)
         marks = _framed(doc._.claimcheck_context or [], sections, headings, view.sents, title)
         view.marks = MarkIndex(marks + _lede_marks(document, token_starts,
                                                    (lambda c: c) if excerpt is None else excerpt.to_document))

@@ -90,3 +90,23 @@ def test_a_companys_business_is_no_offer(lint_text):
     shop = ("Victoza pens are in stock. Victoza costs $199 per pen with free shipping. "
             "Inject it once a day.\n")
     assert THYROID in rules_of(lint_text, shop)
+
+
+@pytest.mark.parametrize("opening", [
+    "Patient Leaflet Updated 01-Jan-2026\nAccutane 20 mg capsules\n",
+    "Package leaflet: information for the user\n\nAccutane 20 mg capsules\n",
+    "Medication Guide\nAccutane (isotretinoin) capsules\n",
+    "Precautions\n\nDrug information provided by: a drug reference\n",
+    "Highlights of prescribing information\nACCUTANE capsules, for oral use\n",
+])
+def test_a_drugs_reference_information_is_where_its_warnings_are(lint_text, opening):
+    """A leaflet's page (often one section of it: "How to take", "Precautions") instructs about
+    the drug without carrying every warning; the same body under a shop's title does not."""
+    body = ("How to take Accutane. Take one 20 mg capsule twice a day with food. "
+            "Swallow the capsules whole. Your doctor may change your dose after a month.\n")
+    assert "isotretinoin-missing-pregnancy-warning" not in rules_of(lint_text, opening + body)
+    shop = "Accutane 20 mg: fast delivery, discreet packaging\n" + body
+    assert "isotretinoin-missing-pregnancy-warning" in rules_of(lint_text, shop)
+    # a label line further down a shop's page is no reference document
+    late = shop + "Some text.\n" * 40 + "Medication Guide\n"
+    assert "isotretinoin-missing-pregnancy-warning" in rules_of(lint_text, late)

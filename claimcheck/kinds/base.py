@@ -72,6 +72,9 @@ class MatchView:
         self._breaks: list[int] | None = None
         # list items (lists.py): the first token of an item line -> its lead-in line's tokens
         self.leads: dict[int, tuple[int, int]] = {}
+        # the words by which the document says it is a drug's reference information (a
+        # leaflet, a medication guide: nlp/context.py reference_document), else None
+        self.reference: str | None = None
         self._item_leads: dict[int, list[int]] | None = None
 
     def paragraph_index(self, token: int) -> int:

@@ -25,6 +25,11 @@ sentence without X counts (its "it" is X: "Buy Accutane online. Take it daily.")
 another product (a supplement, another drug): "The cost of a bottle of berberine is $30" beside
 Ozempic's price is about berberine.
 
+A drug's reference information (a page that opens as a patient leaflet, a medication guide,
+prescribing information, a monograph's "Precautions": nlp/context.yaml ``reference_document``)
+has no sentences about X in this sense: it is where the warnings are, and a copy of it is often
+one section of it.
+
 Nor does a sentence in the first person singular with no "you" in it: a diary names doses
 without telling a reader to take them ("I have been prescribed 25 mg"); nor one about a
 company's business ("the top-selling drug had sales of $2.7 billion", "investors had hoped").
@@ -125,7 +130,7 @@ def find_part(rule, view: MatchView, owned=None) -> Facts:
     facts = Facts(satisfied={group(s) for s, _ in view.get(key(rule.id, "require"))})
     for start, end in longest_first(view.get(key(rule.id, "when"))):  # "Accutane 40 mg", not "Accutane"
         facts.mentions.setdefault(group(start), []).append(Candidate(start, end, insert=True))
-    if about_needed(rule):
+    if about_needed(rule) and not view.reference:  # a leaflet is where the warnings are
         names = view.get(key(rule.id, "when"))
         plain = [(s, e) for s, e in names if not _yardstick(view.doc, s, e)]
         mentioned = {view.paragraph_index(s) for s, _ in plain}

@@ -139,6 +139,21 @@ def not_its_own() -> frozenset[str]:
     return frozenset(_context_data()["not_its_own"])
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_data() -> tuple[int, re.Pattern]:
+    d = _context_data()["reference_document"]
+    return int(d["lead_chars"]), re.compile("|".join(f"(?:{c})" for c in d["cues"]), re.I | re.M)
+
+
+def reference_document(text: str) -> str | None:
+    """The words by which a text's start says it is a drug's reference information (a leaflet,
+    a medication guide, a monograph's precautions page: context.yaml ``reference_document``),
+    else None."""
+    lead_chars, cues = _reference_data()
+    m = cues.search(text[:lead_chars])
+    return m.group().strip() if m else None
+
+
 class ContextMarker:
     """Finds context cues in a Doc and stores ContextMarks in ``doc._.claimcheck_context``."""
 
