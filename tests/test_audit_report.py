@@ -118,9 +118,9 @@ def test_text_summary_figures(cli, known):
     rules = s["Top 10 rules"]
     assert rules[1] == ["sensational-miracle", "sensational", "3", "2"]
     assert rules[2] == ["overclaim-permanent-remission", "overclaim", "2", "2"]
-    domains = s["Top 10 domains"]
-    assert domains[1:] == [["a.example", "2", "4", "55"], ["b.example", "2", "2", "60"],
-                           ["c.example", "1", "0", "-"]]
+    sites = s["Riskiest 10 sites (share of pages with a major or critical finding, then mean score)"]
+    # b.example: both pages major (one a duplicate: still a page of the site); a.example: one of two
+    assert sites[1:] == [["b.example", "2", "100%", "2", "2", "60"], ["a.example", "1", "50%", "2", "4", "55"]]
     worst = [r for r in s["Worst 10 pages (lowest score, then most critical findings)"] if r[0].endswith(".")]
     assert [r[-1] for r in worst] == ["a1", "b1", "a2"]  # the duplicate b1-copy is not listed again
     assert "critical isotretinoin-buy-online 1:1:" in run.out.replace("  ", " ")
@@ -138,7 +138,9 @@ def test_json_summary_parses_back(cli, known):
     assert data["by_category"]["sensational"]["minor"] == 3
     assert data["top_rules"][0] == {"rule": "sensational-miracle", "category": "sensational",
                                     "findings": 3, "documents": 2}
-    assert data["top_domains"][0] == {"domain": "a.example", "documents": 2, "findings": 4, "mean_score": 55.0}
+    assert data["top_sites"] == [
+        {"site": "b.example", "documents": 2, "risky": 2, "risk": 1.0, "findings": 2, "mean_score": 60.0},
+        {"site": "a.example", "documents": 2, "risky": 1, "risk": 0.5, "findings": 4, "mean_score": 55.0}]
     worst = data["worst_pages"][0]
     assert (worst["id"], worst["score"], worst["critical"], worst["findings"]) == ("a1", 20, 1, 3)
     assert [f["severity"] for f in worst["top_findings"]] == ["critical", "minor", "minor"]
@@ -148,7 +150,7 @@ def test_json_summary_parses_back(cli, known):
 
 def test_top_bounds_every_list(cli, known):
     data = cli("report", "--db", str(known), "--format", "json", "--top", "1").json()
-    assert len(data["top_rules"]) == len(data["top_domains"]) == len(data["worst_pages"]) == 1
+    assert len(data["top_rules"]) == len(data["top_sites"]) == len(data["worst_pages"]) == 1
     assert len(data["worst_pages"][0]["top_findings"]) == 1
     assert data["worst_pages"][0]["top_findings"][0]["rule"] == "isotretinoin-buy-online"
 

@@ -109,10 +109,10 @@ def _charts(s: Summary) -> str:
         bar_chart(f"Top {s.top} rules (findings)",
                   [Bar(r.rule, [r.findings], note=f"{r.findings} in {r.documents} docs") for r in s.top_rules],
                   [("findings", SEVERITY_COLOURS["major"])]),
-        bar_chart(f"Top {s.top} domains (documents)",
-                  [Bar(d.domain, [d.documents], note=f"{d.documents} docs, mean score "
-                       + ("-" if d.mean_score is None else f"{d.mean_score:g}")) for d in s.top_domains],
-                  [("documents", SEVERITY_COLOURS["info"])]),
+        bar_chart(f"Riskiest {s.top} sites (share of pages with a major or critical finding)",
+                  [Bar(d.site, [d.risky], note=f"{d.risky} of {d.documents} pages, mean score "
+                       + ("-" if d.mean_score is None else f"{d.mean_score:g}")) for d in s.top_sites],
+                  [("risky pages", SEVERITY_COLOURS["major"])]),
     ]
     return '<h2>Charts</h2><div class="charts">' + "\n".join(charts) + "</div>"
 
@@ -139,10 +139,10 @@ def _tables(s: Summary) -> str:
         f"<h2>Top {esc(s.top)} rules</h2>",
         _table(["rule", "category", "findings", "documents"],
                [[r.rule, r.category, r.findings, r.documents] for r in s.top_rules], 2),
-        f"<h2>Top {esc(s.top)} domains</h2>",
-        _table(["domain", "documents", "findings", "mean score"],
-               [[d.domain, d.documents, d.findings, "-" if d.mean_score is None else f"{d.mean_score:g}"]
-                for d in s.top_domains]),
+        f"<h2>Riskiest {esc(s.top)} sites</h2>",
+        _table(["site", "risky pages", "risk", "pages", "findings", "mean score"],
+               [[d.site, d.risky, f"{100 * d.risk:.0f}%", d.documents, d.findings,
+                 "-" if d.mean_score is None else f"{d.mean_score:g}"] for d in s.top_sites]),
     ])
 
 
@@ -167,7 +167,7 @@ def _page(p: Page, index: int) -> str:
         f"<details{' open' if index == 1 else ''}><summary>{index}. score {esc(p.score)} "
         f"({esc(p.grade)}), {esc(plural(p.findings, 'finding'))}, {esc(p.critical)} critical: "
         f"<code>{esc(p.id)}</code></summary>",
-        f"<p>{link(p.url)}" + (f" <span class=\"muted\">({esc(p.domain)})</span>" if p.domain else "") + "</p>",
+        f"<p>{link(p.url)}" + (f" <span class=\"muted\">({esc(p.site)})</span>" if p.site else "") + "</p>",
         '<ol class="findings">', *(_finding(f) for f in p.top_findings), "</ol>",
         f'<p class="muted">… and {plural(more, "more finding")} (see --csv or --parquet).</p>' if more > 0 else "",
         "</details>",

@@ -10,7 +10,7 @@ Tables (see ``SCHEMA``):
   hashes, versions, start and end, status (running / complete / interrupted) and counts,
   updated with every batch.
 * ``documents``: one row per document id (``source`` or ``source[record]``): where it came
-  from, its URL and domain, the hash of its content, the analysis key (rulebook and
+  from, its URL, host (``domain``) and site (registered domain, sites.py), the hash of its content, the analysis key (rulebook and
   configuration) it was checked with, words, score, grade, status (ok / error / skipped),
   the error, and ``duplicate_of`` when its content was analysed under another id.
 * ``findings``: every field of every finding of a document, in document order (``seq``).
@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-SCHEMA_VERSION = 2  # 2: documents.language
+from .sites import site_of
+
+SCHEMA_VERSION = 3  # 2: documents.language; 3: documents.site
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -56,7 +58,8 @@ CREATE TABLE IF NOT EXISTS documents (
     source TEXT NOT NULL,             -- the file (or URL) it was read from
     record TEXT,                      -- record id (JSONL) or target URI (WARC)
     url TEXT,
-    domain TEXT,
+    domain TEXT,                      -- the URL's host, without "www."
+    site TEXT,                        -- its registered domain, of the archived page for an archive's copy (sites.py)
     language TEXT,                    -- ISO 639-1 code detected, NULL when too short to tell
     content_hash TEXT,                -- sha256 of the raw content (NULL when unreadable)
     analysis_key TEXT NOT NULL,
@@ -112,7 +115,7 @@ FINDING_COLUMNS = (
     "sentence_end", "replacement", "advice", "insert_text", "refs", "context", "scope", "pack",
 )
 DOCUMENT_COLUMNS = (
-    "id", "source", "record", "url", "domain", "language", "content_hash", "analysis_key", "words", "score",
+    "id", "source", "record", "url", "domain", "site", "language", "content_hash", "analysis_key", "words", "score",
     "grade", "worst", "findings", "status", "error", "duplicate_of", "run_id", "checked_at",
 )
 
@@ -208,12 +211,17 @@ class Store:
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 self.db.commit()
                 _migrate(self.db)
+                # after the migration: a store of schema 2 gets its site column there
+                self.db.execute("CREATE INDEX IF NOT EXISTS documents_site ON documents(site)")
+                self.db.commit()
             version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not an audit database ({exc})") from None
         if version is None or int(version[0]) > SCHEMA_VERSION:
             found = "no schema version" if version is None else f"schema version {version[0]}"
             raise StoreError(f"{self.path}: not an audit database this claimcheck can read ({found})")
+        if readonly and int(version[0]) < SCHEMA_VERSION:
+            _read_as_current(self.db)
         self.db.row_factory = sqlite3.Row
 
     def __enter__(self) -> "Store":
@@ -259,7 +267,7 @@ class Store:
             "AND duplicate_of IS NULL LIMIT 1", (content_hash, analysis_key)).fetchone()
         if row is None:
             return None
-        doc = DocumentRow(**{k: row[k] for k in DOCUMENT_COLUMNS if k not in ("findings", "run_id", "checked_at")})
+        doc = DocumentRow(**{k: row[k] for k in DOCUMENT_COLUMNS if k not in ("findings", "run_id", "checked_at", "site")})
         doc.findings = [dict(f) for f in self.db.execute(
             f"SELECT {', '.join(_quoted(FINDING_COLUMNS))} FROM findings WHERE document_id = ? ORDER BY seq",
             (doc.id,))]
@@ -277,7 +285,8 @@ class Store:
             for row in rows:
                 self.db.execute("DELETE FROM documents WHERE id = ?", (row.id,))
                 values = {**{k: getattr(row, k) for k in DOCUMENT_COLUMNS
-                             if k not in ("findings", "run_id", "checked_at")},
+                             if k not in ("findings", "run_id", "checked_at", "site")},
+                          "site": site_of(row.url),
                           "findings": len(row.findings), "run_id": run_id, "checked_at": checked_at}
                 self.db.execute(
                     f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
@@ -304,14 +313,35 @@ class Store:
 
 def _migrate(db: sqlite3.Connection) -> None:
     """Bring a store written by an older claimcheck up to SCHEMA_VERSION, in place: 1 -> 2 adds
-    documents.language (NULL for documents checked before: not detected then)."""
+    documents.language (NULL for documents checked before: not detected then); 2 -> 3 adds
+    documents.site, computed from each document's URL."""
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
-    if version < 2:
-        columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
-        with db:
-            if "language" not in columns:
-                db.execute("ALTER TABLE documents ADD COLUMN language TEXT")
-            db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    if version >= SCHEMA_VERSION:
+        return
+    columns = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+    db.create_function("site_of", 1, site_of, deterministic=True)
+    with db:
+        if "language" not in columns:
+            db.execute("ALTER TABLE documents ADD COLUMN language TEXT")
+        if "site" not in columns:
+            db.execute("ALTER TABLE documents ADD COLUMN site TEXT")
+            db.execute("UPDATE documents SET site = site_of(url)")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+
+def _read_as_current(db: sqlite3.Connection) -> None:
+    """A store of an older schema opened read-only (a report never writes) reads as the
+    current one: a temporary view over its documents adds the columns it lacks, computed
+    (the site from the URL) or NULL (the language, not detected then). The file is untouched."""
+    columns = [r[1] for r in db.execute("PRAGMA main.table_info(documents)")]
+    db.create_function("site_of", 1, site_of, deterministic=True)
+    extra = []
+    if "language" not in columns:
+        extra.append("NULL AS language")
+    if "site" not in columns:
+        extra.append("site_of(url) AS site")
+    if extra:
+        db.execute(f"CREATE TEMP VIEW documents AS SELECT *, {', '.join(extra)} FROM main.documents")
 
 
 def _quoted(names: Iterable[str]) -> list[str]:

@@ -57,9 +57,14 @@ class RuleRow:
 
 
 @dataclass
-class DomainRow:
-    domain: str
+class SiteRow:
+    """A site (registered domain, sites.py) and how risky its pages are: ``risky`` pages have a
+    major or critical finding; ``risk`` is their share of the site's checked pages."""
+
+    site: str
     documents: int
+    risky: int
+    risk: float
     findings: int
     mean_score: float | None
 
@@ -88,7 +93,7 @@ class FindingBrief:
 class Page:
     id: str
     url: str | None
-    domain: str | None
+    site: str | None
     score: int
     grade: str | None
     findings: int
@@ -114,7 +119,7 @@ class Summary:
     by_severity: dict[str, int]
     by_category: dict[str, dict[str, int]]  # category -> severity -> findings
     top_rules: list[RuleRow]
-    top_domains: list[DomainRow]
+    top_sites: list[SiteRow]  # the riskiest first
     worst_pages: list[Page]
     errors: list[ErrorRow]  # the first ``top`` (documents.errors counts them all)
 
@@ -151,7 +156,7 @@ def _summarize(db: sqlite3.Connection, database: str, top: int, writing: bool) -
         by_severity=by_severity,
         by_category=by_category,
         top_rules=_top_rules(db, top),
-        top_domains=_top_domains(db, top),
+        top_sites=_top_sites(db, top),
         worst_pages=_worst_pages(db, top),
         errors=[ErrorRow(*r) for r in db.execute(
             "SELECT id, error FROM documents WHERE status = 'error' ORDER BY id LIMIT ?", (top,))],
@@ -214,14 +219,24 @@ def _top_rules(db: sqlite3.Connection, top: int) -> list[RuleRow]:
     return [RuleRow(*r) for r in rows]
 
 
-def _top_domains(db: sqlite3.Connection, top: int) -> list[DomainRow]:
-    """The domains with the most documents (then the most findings)."""
-    rows = db.execute("""
-        SELECT domain, COUNT(*) AS docs, TOTAL(findings) AS n,
-               AVG(CASE WHEN status = 'ok' THEN score END)
-        FROM documents WHERE domain IS NOT NULL AND domain != ''
-        GROUP BY domain ORDER BY docs DESC, n DESC, domain LIMIT ?""", (top,))
-    return [DomainRow(d, docs, int(n), _mean(mean)) for d, docs, n, mean in rows]
+# a page's most serious finding is one of these: the page is risky
+RISKY = "('critical', 'major')"
+
+
+def _top_sites(db: sqlite3.Connection, top: int) -> list[SiteRow]:
+    """The riskiest sites: the largest share of checked pages with a major or critical
+    finding, then the lowest mean score, then the most pages (volume is shown beside)."""
+    rows = db.execute(f"""
+        SELECT site, COUNT(*) AS docs, TOTAL(status = 'ok' AND worst IN {RISKY}) AS risky,
+               TOTAL(status = 'ok') AS checked, TOTAL(findings) AS n,
+               AVG(CASE WHEN status = 'ok' THEN score END) AS mean
+        FROM documents WHERE site IS NOT NULL AND site != ''
+        GROUP BY site
+        ORDER BY (CASE WHEN checked > 0 THEN risky / checked ELSE 0 END) DESC, mean IS NULL, mean,
+                 docs DESC, site
+        LIMIT ?""", (top,))
+    return [SiteRow(site, docs, int(risky), round(risky / checked, 3) if checked else 0.0, int(n), _mean(mean))
+            for site, docs, risky, checked, n, mean in rows]
 
 
 def _worst_pages(db: sqlite3.Connection, top: int) -> list[Page]:
@@ -233,7 +248,7 @@ def _worst_pages(db: sqlite3.Connection, top: int) -> list[Page]:
     """
     checked = "status = 'ok' AND duplicate_of IS NULL AND score IS NOT NULL AND findings > 0"
     rows = db.execute(f"""
-        SELECT d.id, d.url, d.domain, d.score, d.grade, d.findings,
+        SELECT d.id, d.url, d.site, d.score, d.grade, d.findings,
                (SELECT COUNT(*) FROM findings f
                 WHERE f.document_id = d.id AND f.severity_rank = {CRITICAL_RANK}) AS critical
         FROM documents d
@@ -321,9 +336,10 @@ def format_text(s: Summary) -> str:
             *_table(["category", *sev, "total"], matrix + [["total", *s.by_severity.values(), s.findings]]), ""]
     out += [f"Top {s.top} rules", *_table(["rule", "category", "findings", "documents"],
                                           [[x.rule, x.category, x.findings, x.documents] for x in s.top_rules], 2), ""]
-    out += [f"Top {s.top} domains",
-            *_table(["domain", "documents", "findings", "mean score"],
-                    [[x.domain, x.documents, x.findings, _fmt(x.mean_score)] for x in s.top_domains]), ""]
+    out += [f"Riskiest {s.top} sites (share of pages with a major or critical finding, then mean score)",
+            *_table(["site", "risky pages", "risk", "pages", "findings", "mean score"],
+                    [[x.site, x.risky, f"{100 * x.risk:.0f}%", x.documents, x.findings, _fmt(x.mean_score)]
+                     for x in s.top_sites]), ""]
     out += [f"Worst {s.top} pages (lowest score, then most critical findings)"]
     if not s.worst_pages:
         out.append("  none")
