@@ -48,7 +48,7 @@ class _Commands(click.Group):
     """The commands. `audit` and `report` live in claimcheck.audit and are imported when one
     of them is asked for (or the help lists them): their imports stay out of lint's start-up."""
 
-    LAZY = ("audit", "report")
+    LAZY = ("audit", "report", "lsp", "serve")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
@@ -62,6 +62,14 @@ class _Commands(click.Group):
             from .audit.report_cli import report_command
 
             return report_command
+        if name == "lsp":
+            from .lsp.command import lsp_command
+
+            return lsp_command
+        if name == "serve":
+            from .serve.command import serve_command
+
+            return serve_command
         return super().get_command(ctx, name)
 
 

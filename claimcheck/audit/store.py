@@ -146,6 +146,11 @@ class DocumentRow:
     findings: list[dict] = field(default_factory=list)
     language: str | None = None  # detected (see nlp/language.py); None when too short to tell
 
+    @property
+    def site(self) -> str | None:
+        """The registered domain of the page's URL (sites.py)."""
+        return site_of(self.url)
+
     def copy_for(self, other_id: str, source: str, record: str | None, url: str | None,
                  domain: str | None) -> "DocumentRow":
         """The same analysis recorded under another document id (identical content)."""
@@ -285,8 +290,7 @@ class Store:
             for row in rows:
                 self.db.execute("DELETE FROM documents WHERE id = ?", (row.id,))
                 values = {**{k: getattr(row, k) for k in DOCUMENT_COLUMNS
-                             if k not in ("findings", "run_id", "checked_at", "site")},
-                          "site": site_of(row.url),
+                             if k not in ("findings", "run_id", "checked_at")},
                           "findings": len(row.findings), "run_id": run_id, "checked_at": checked_at}
                 self.db.execute(
                     f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
