@@ -171,11 +171,33 @@ def test_the_action_lint_step_runs_and_writes_sarif(tmp_path, monkeypatch):
     assert all("${{" not in line for line in step["run"].splitlines())  # inputs only via env
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "a.md").write_text(f"Intro.\n\n{CLAIM}\n")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("## Earlier step\n")  # the summary file may already hold other steps' text
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
            "CLAIMCHECK_PATHS": "docs", "CLAIMCHECK_FAIL_ON": "major", "CLAIMCHECK_BASELINE": "",
-           "CLAIMCHECK_DIFF": "", "CLAIMCHECK_SARIF": "out.sarif"}
+           "CLAIMCHECK_DIFF": "", "CLAIMCHECK_SARIF": "out.sarif", "RUNNER_TEMP": str(runner_temp),
+           "GITHUB_STEP_SUMMARY": str(summary)}
     run = subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert run.returncode == 1, run.stderr
+    assert run.returncode == 1, run.stderr  # the gate's exit code survives the reporting after it
     assert "::error file=docs/a.md,line=3,col=11," in run.stdout
+    # the log shows the text report, folded in a group
+    log = run.stdout.split("::group::claimcheck report\n", 1)[1].split("::endgroup::", 1)[0]
+    assert f"docs/a.md:3:11: major {REMISSION}" in log
+    # the job summary gets the Markdown report after what was there
+    written = summary.read_text()
+    assert written.startswith("## Earlier step\n## claimcheck: 1 finding in 1 of 1 document (1 major)")
+    assert f"| major | 3:11 | `{REMISSION}` |" in written
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     assert sarif["runs"][0]["results"][0]["ruleId"] == REMISSION
+
+
+def test_the_action_caches_pip():
+    import yaml
+
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert cache["with"]["path"] == "${{ steps.pip-cache.outputs.dir }}"
+    install = next(i for i, s in enumerate(steps) if s.get("name") == "Install claimcheck")
+    assert steps.index(cache) < install
