@@ -5,12 +5,15 @@ hostile page content in every field, the CSV and Parquet exports read back, and 
 """
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import json
 import sqlite3
 import sys
 from collections import Counter
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,6 @@ from claimcheck.audit.store import FINDING_COLUMNS, DocumentRow, Store, finding_
 from claimcheck.findings import CATEGORIES, SEVERITY_NAMES
 
 RANKS = {"critical": 4, "major": 3, "minor": 2, "info": 1}
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 XSS = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
 ATTR = "' onmouseover='x"
@@ -137,7 +139,11 @@ def test_json_summary_parses_back(cli, known):
     assert list(data["by_category"]) == list(CATEGORIES)
     assert data["by_category"]["sensational"]["minor"] == 3
     assert data["top_rules"][0] == {"rule": "sensational-miracle", "category": "sensational",
-                                    "findings": 3, "documents": 2}
+                                    "findings": 3, "documents": 2,
+                                    "by_severity": {"critical": 0, "major": 0, "minor": 3, "info": 0}}
+    assert data["scores"] == {"100": 0, "90-99": 1, "80-89": 0, "70-79": 0, "60-69": 2, "50-59": 0,
+                              "40-49": 0, "30-39": 0, "20-29": 1, "10-19": 0, "0-9": 0}
+    assert data["words"] == 400
     assert data["top_sites"] == [
         {"site": "b.example", "documents": 2, "risky": 2, "risk": 1.0, "findings": 2, "mean_score": 60.0},
         {"site": "a.example", "documents": 2, "risky": 1, "risk": 0.5, "findings": 4, "mean_score": 55.0}]
@@ -218,6 +224,26 @@ def parse(html_text: str) -> Elements:
     return parser
 
 
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def checked_scripts(page: str, elements: Elements) -> dict:
+    """The report's two script elements, checked: the inert JSON data (returned, parsed) and
+    the packaged report.js, each allowed by the policy's hash and nothing else."""
+    scripts = [attrs for tag, attrs in elements.tags if tag == "script"]
+    assert scripts == [{"type": "application/json", "id": "claimcheck-data"}, {}]
+    data_text = page.split('<script type="application/json" id="claimcheck-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data_text  # nothing in the data can close the element or open a comment
+    code = page.split("<script>", 1)[1].split("</script>", 1)[0]
+    assert code == resources.files("claimcheck.audit").joinpath("report.js").read_text("utf-8")
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    csp = [a["content"] for t, a in elements.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp == [f"default-src 'none'; script-src {sha256(code)}; style-src {sha256(style)}; img-src data:; "
+                   "base-uri 'none'; form-action 'none'"]
+    return json.loads(data_text)
+
+
 def hostile_docs() -> list[DocumentRow]:
     sentence = f"Buy now {BREAKOUT} and {ATTR} then {XSS} permanent remission!"
     evil = finding('rule"><script>alert(2)</script>', f"cat{BREAKOUT}", "critical", sentence,
@@ -246,8 +272,9 @@ def test_html_report_escapes_hostile_pages(cli, tmp_path):
     assert run.out == ""  # what was written is named; the summary only when asked for
     page = out.read_text(encoding="utf-8")
     elements = parse(page)
+    data = checked_scripts(page, elements)
     tags = [t for t, _ in elements.tags]
-    assert not {"script", "img", "iframe", "object", "embed", "link", "frame", "base", "form"} & set(tags)
+    assert not {"img", "iframe", "object", "embed", "link", "frame", "base", "form"} & set(tags)
     for tag, attrs in elements.tags:
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
         assert "src" not in attrs, (tag, attrs)
@@ -256,8 +283,6 @@ def test_html_report_escapes_hostile_pages(cli, tmp_path):
     links = [attrs for tag, attrs in elements.tags if tag == "a"]
     assert [a["href"] for a in links] == [LINK_BREAKOUT]  # not javascript:, data:
     assert all(set(a["rel"].split()) == {"noopener", "noreferrer", "nofollow"} for a in links)
-    csp = [a for t, a in elements.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
-    assert [a["content"] for a in csp] == [CSP]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     assert "&#x27; onmouseover=&#x27;x" in page
@@ -266,6 +291,11 @@ def test_html_report_escapes_hostile_pages(cli, tmp_path):
     assert "parse error <script>alert(4)" not in text and f"parse error {XSS}" in text
     assert page.count("<svg") == 4
     assert "<mark>permanent remission</mark>" in page
+    # the browsable views' data holds the hostile values as they are, for the script to show as text
+    pages = {p[0]: p for p in data["pages"]}
+    assert pages[XSS][data["page_fields"].index("url")] == "javascript:alert(1)"
+    assert any(f[data["finding_fields"].index("sentence")].endswith(f"{XSS} permanent remission!")
+               for f in data["findings"])
 
 
 def test_html_report_contents(cli, known, tmp_path):
@@ -274,7 +304,16 @@ def test_html_report_contents(cli, known, tmp_path):
     page = out.read_text(encoding="utf-8")
     elements = parse(page)
     assert page.count("<svg") == 4 and page.count("<details") == 4  # 3 worst pages, the errors
-    assert "Findings by category and severity" in page and "Documents by grade" in page
+    assert "Findings by category and severity" in page and "Score distribution (4 pages checked)" in page
+    assert "Findings per 1,000 words, by category" in page and "Top 10 rules (findings, by severity)" in page
+    data = checked_scripts(page, elements)
+    fields = data["page_fields"]
+    assert [p[0] for p in data["pages"]] == ["a1", "a2", "b1", "b1-copy", "broken", "logo.png"]  # all of them
+    a1 = dict(zip(fields, data["pages"][0]))
+    assert (a1["score"], a1["grade"], a1["critical"], a1["minor"], a1["count"]) == (20, "F", 1, 2, 3)
+    assert data["sites"][a1["site"]] == "a.example"
+    first = dict(zip(data["finding_fields"], data["findings"][a1["first"]]))  # the worst first
+    assert data["rules"][first["rule"]][0] == "isotretinoin-buy-online" and first["line"] == 1
     assert "Buy isotretinoin online</mark> today." in page
     assert "A &quot;<mark>permanent remission</mark>&quot;, for all,\nforever." in page
     assert "replace with “long-term remission”" in page
@@ -404,4 +443,4 @@ def test_empty_store(cli, tmp_path):
     page = out.read_text(encoding="utf-8")
     elements = parse(page)
     assert page.count("<svg") == 4 and "No page has findings" in page
-    assert ("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}) in elements.tags
+    assert checked_scripts(page, elements)["pages"] == []

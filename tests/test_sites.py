@@ -37,6 +37,10 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
     ("http://localhost:8000/draft", "localhost"),
     ("https://web.archive.org/", "archive.org"),  # the archive's own page
     ("not a url", None),
+    ("javascript:alert(1)", None),
+    ("mailto:someone@example.com", None),
+    ("data:text/html,<b>x</b>", None),
+    ("example.com:8080/x", "example.com"),
     ("", None),
     (None, None),
 ])

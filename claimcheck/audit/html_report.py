@@ -1,24 +1,33 @@
 """The audit's HTML report: one self-contained file that opens offline and is safe to open.
 
-Everything in the store came from scraped web pages, so every value from it (text, sentences,
-URLs, ids, domains, messages, errors) is hostile: each one goes through ``esc`` on its way out,
-and a URL becomes a link only when it is plain http(s). The page loads nothing (no script,
-stylesheet, font or image; the charts are inline SVG drawn by ``svg.py``) and says so with a
-Content-Security-Policy, so even a mistake here could not run script or call home. ``<details>``
-expands the worst pages without JavaScript.
+Everything in the store came from scraped web pages, so every value from it (titles, text,
+sentences, URLs, ids, sites, messages, errors) is hostile:
+
+* the summary (cards, charts, tables) is written here, each value through ``esc``, a URL a
+  link only when it is plain http(s);
+* the browsable views (every page in a table that sorts, filters and searches; the sites by
+  risk; one site; one page's findings in their sentences) are drawn by ``report.js`` from the
+  pages and findings embedded as JSON (``report_data.py``) in an inert
+  ``<script type="application/json">`` block, which the script shows only as text;
+* the page loads nothing: its Content-Security-Policy allows exactly its own inline script
+  and stylesheet (by their sha256 hashes) and data: images, so even a mistake could not run
+  a page's script or call home. Without JavaScript, the summary and the worst pages remain.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from importlib import resources
 
-from .summary import FindingBrief, Page, Summary, plural, where
+from .report_data import script_json
+from .summary import SCORE_BANDS, FindingBrief, Page, Summary, plural, where
 from .svg import Bar, bar_chart, esc
 
 SEVERITY_COLOURS = {"critical": "#b91c1c", "major": "#ea580c", "minor": "#ca8a04", "info": "#2563eb"}
 GRADE_COLOURS = {"A": "#15803d", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "F": "#b91c1c"}
 OTHER_COLOUR = "#6b7280"
 NUMBER = ' class="n"'
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 # A link only for an absolute http(s) URL with nothing a browser would strip or reinterpret.
 _LINKABLE = re.compile(r"https?://[^\s\x00-\x1f\x7f\\]+\Z", re.IGNORECASE)
 
@@ -36,6 +45,15 @@ blockquote { margin: .3em 0; padding: .2em .8em; border-left: 3px solid #ccc; ba
 mark { background: #fde68a; } .sev { font-weight: bold; text-transform: uppercase; font-size: .8em; }
 .critical { color: #b91c1c; } .major { color: #c2410c; } .minor { color: #a16207; } .info { color: #1d4ed8; }
 code { font-size: .9em; } .muted { color: #666; }
+nav.tabs { display: flex; gap: 1em; margin: 2em 0 .5em; border-bottom: 1px solid #ddd; }
+nav.tabs a { padding: .3em .6em; text-decoration: none; } nav.tabs a.active { border-bottom: 3px solid #2563eb; font-weight: bold; }
+.filters { display: flex; flex-wrap: wrap; gap: .5em; margin: .5em 0; } .filters input { min-width: 18em; }
+table.pages th button { font: inherit; font-weight: bold; background: none; border: 0; cursor: pointer; padding: 0; }
+table.pages td:first-child { max-width: 28em; overflow-wrap: anywhere; }
+.pager { display: flex; gap: 1em; align-items: center; margin: .5em 0; }
+td.gA { color: #15803d; } td.gB { color: #65a30d; } td.gC { color: #a16207; } td.gD { color: #c2410c; } td.gF { color: #b91c1c; }
+td.grade { font-weight: bold; text-align: center; }
+li.finding { margin: .8em 0; } .suggestion { font-weight: 600; } .context { font-size: .9em; }
 """
 
 
@@ -57,12 +75,27 @@ def highlighted(f: FindingBrief) -> str:
     return f"{esc(s[:start])}<mark>{esc(s[start:end])}</mark>{esc(s[end:])}"
 
 
-def render(s: Summary) -> str:
-    """The whole report as one HTML document."""
+def _script() -> str:
+    return resources.files("claimcheck.audit").joinpath("report.js").read_text("utf-8")
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def csp(script: str, style: str) -> str:
+    """The report's policy: nothing but its own inline script and style, and data: images."""
+    return (f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def render(s: Summary, data: dict) -> str:
+    """The whole report as one HTML document; ``data``: every page and finding (report_data.py)."""
+    script = _script()
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp(script, STYLE))}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>claimcheck audit report: {esc(s.database)}</title>",
@@ -71,8 +104,10 @@ def render(s: Summary) -> str:
         _overview(s),
         _charts(s),
         _tables(s),
-        _worst(s),
+        '<main id="app"><noscript>' + _worst(s) + "</noscript></main>",
         _errors(s),
+        f'<script type="application/json" id="claimcheck-data">{script_json(data)}</script>',
+        f"<script>{script}</script>",
         "</body></html>",
     ]) + "\n"
 
@@ -100,21 +135,32 @@ def _overview(s: Summary) -> str:
 def _charts(s: Summary) -> str:
     sev = s.severities
     series = [(x, SEVERITY_COLOURS.get(x, OTHER_COLOUR)) for x in sev]
+    checked = sum(s.scores.values())
+    per_thousand = 1000 / s.words if s.words else 0
+    band_colour = {"100": GRADE_COLOURS["A"]} | {b: GRADE_COLOURS[_grade_of_band(b)] for b in SCORE_BANDS[1:]}
     charts = [
-        bar_chart("Findings by category and severity",
-                  [Bar(c, [row[x] for x in sev]) for c, row in s.by_category.items()], series),
-        bar_chart("Documents by grade",
-                  [Bar(g, [n], colour=GRADE_COLOURS.get(g, OTHER_COLOUR)) for g, n in s.grades.items()],
-                  [("documents", OTHER_COLOUR)]),
-        bar_chart(f"Top {s.top} rules (findings)",
-                  [Bar(r.rule, [r.findings], note=f"{r.findings} in {r.documents} docs") for r in s.top_rules],
-                  [("findings", SEVERITY_COLOURS["major"])]),
-        bar_chart(f"Riskiest {s.top} sites (share of pages with a major or critical finding)",
+        bar_chart(f"Score distribution ({checked} pages checked)",
+                  [Bar(band, [n], note=f"{n} ({100 * n / checked:.1f}%)" if checked else "0",
+                       colour=band_colour[band]) for band, n in s.scores.items()],
+                  [("pages", OTHER_COLOUR)]),
+        bar_chart("Findings per 1,000 words, by category",
+                  [Bar(c, [round(row[x] * per_thousand, 3) for x in sev],
+                       note=f"{sum(row.values()) * per_thousand:.2f}") for c, row in s.by_category.items()],
+                  series),
+        bar_chart(f"Top {s.top} rules (findings, by severity)",
+                  [Bar(r.rule, [r.by_severity.get(x, 0) for x in sev], note=f"{r.findings} in {r.documents} pages")
+                   for r in s.top_rules], series),
+        bar_chart(f"Riskiest {s.top} sites (pages with a major or critical finding)",
                   [Bar(d.site, [d.risky], note=f"{d.risky} of {d.documents} pages, mean score "
                        + ("-" if d.mean_score is None else f"{d.mean_score:g}")) for d in s.top_sites],
                   [("risky pages", SEVERITY_COLOURS["major"])]),
     ]
     return '<h2>Charts</h2><div class="charts">' + "\n".join(charts) + "</div>"
+
+
+def _grade_of_band(band: str) -> str:
+    low = int(band.split("-")[0])
+    return "A" if low >= 90 else "B" if low >= 80 else "C" if low >= 70 else "D" if low >= 60 else "F"
 
 
 def _table(header: list[str], rows: list[list[object]], text_columns: int = 1) -> str:

@@ -15,6 +15,7 @@ import click
 
 from ..atomic import RefusedOutput, write_text_atomically
 from . import export, html_report
+from .report_data import report_data
 from .lock import writer_active
 from .store import Store, StoreError
 from .summary import Summary, format_text, summarize
@@ -37,7 +38,8 @@ def _fail(message: str) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="Length of every list: rules, domains, worst pages, findings per page, errors.")
 @click.option("--html", "html_path", type=click.Path(path_type=Path),
-              help="Also write a self-contained HTML report (charts, worst pages) to this file.")
+              help="Also write a self-contained HTML report to this file: the summary and charts, and every "
+                   "page in a table to sort, filter and search, with each site's and page's findings.")
 @click.option("--csv", "csv_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Also write documents.csv, findings.csv and runs.csv to this directory.")
 @click.option("--parquet", "parquet_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -72,7 +74,7 @@ def report_command(db_path: Path, output_format: str, top: int, html_path: Path 
 def _write_files(store: Store, summary: Summary, html_path: Path | None, csv_dir: Path | None,
                  parquet_dir: Path | None) -> None:
     """Each file asked for, whole or not at all, named on stderr; an unwritable path is exit 2."""
-    steps = [(html_path, lambda path: _write_html(summary, path)),
+    steps = [(html_path, lambda path: _write_html(store, summary, path)),
              (csv_dir, lambda path: export.write_csv(store.db, path)),
              (parquet_dir, lambda path: export.write_parquet(store.db, path))]
     for target, write in steps:
@@ -87,6 +89,12 @@ def _write_files(store: Store, summary: Summary, html_path: Path | None, csv_dir
             click.echo(f"wrote {path}", err=True)
 
 
-def _write_html(summary: Summary, path: Path) -> list[Path]:
-    write_text_atomically(path, html_report.render(summary))
+def _write_html(store: Store, summary: Summary, path: Path) -> list[Path]:
+    """The report with every page and finding, read in one snapshot (an audit may be writing)."""
+    store.db.execute("BEGIN")
+    try:
+        data = report_data(store.db)
+    finally:
+        store.db.rollback()
+    write_text_atomically(path, html_report.render(summary, data))
     return [path]

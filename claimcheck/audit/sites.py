@@ -51,8 +51,13 @@ def archived_url(url: str) -> str:
     return url
 
 
+_OTHER_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?!//|\d)", re.I)  # javascript:, mailto:, data: (not host:port)
+
+
 def _host(url: str) -> str | None:
     if "://" not in url[:12]:
+        if _OTHER_SCHEME.match(url):
+            return None  # a URL of another kind has no host
         url = "http://" + url  # "example.com/page": a URL without its scheme
     try:
         host = urlsplit(url).hostname

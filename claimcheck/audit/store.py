@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 
 from .sites import site_of
 
-SCHEMA_VERSION = 3  # 2: documents.language; 3: documents.site
+SCHEMA_VERSION = 3  # 2: documents.language; 3: documents.site and title
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS documents (
     url TEXT,
     domain TEXT,                      -- the URL's host, without "www."
     site TEXT,                        -- its registered domain, of the archived page for an archive's copy (sites.py)
+    title TEXT,                       -- what a reader calls the page (titles.py), NULL when nothing is title-like
     language TEXT,                    -- ISO 639-1 code detected, NULL when too short to tell
     content_hash TEXT,                -- sha256 of the raw content (NULL when unreadable)
     analysis_key TEXT NOT NULL,
@@ -115,7 +116,7 @@ FINDING_COLUMNS = (
     "sentence_end", "replacement", "advice", "insert_text", "refs", "context", "scope", "pack",
 )
 DOCUMENT_COLUMNS = (
-    "id", "source", "record", "url", "domain", "site", "language", "content_hash", "analysis_key", "words", "score",
+    "id", "source", "record", "url", "domain", "site", "title", "language", "content_hash", "analysis_key", "words", "score",
     "grade", "worst", "findings", "status", "error", "duplicate_of", "run_id", "checked_at",
 )
 
@@ -145,6 +146,7 @@ class DocumentRow:
     duplicate_of: str | None = None
     findings: list[dict] = field(default_factory=list)
     language: str | None = None  # detected (see nlp/language.py); None when too short to tell
+    title: str | None = None  # audit/titles.py
 
     @property
     def site(self) -> str | None:
@@ -156,7 +158,7 @@ class DocumentRow:
         """The same analysis recorded under another document id (identical content)."""
         return DocumentRow(other_id, source, record, url, domain, self.content_hash, self.analysis_key,
                            self.words, self.score, self.grade, self.worst, self.status, self.error,
-                           self.id, [dict(f) for f in self.findings], self.language)
+                           self.id, [dict(f) for f in self.findings], self.language, self.title)
 
 
 def finding_row(finding) -> dict:
@@ -318,7 +320,7 @@ class Store:
 def _migrate(db: sqlite3.Connection) -> None:
     """Bring a store written by an older claimcheck up to SCHEMA_VERSION, in place: 1 -> 2 adds
     documents.language (NULL for documents checked before: not detected then); 2 -> 3 adds
-    documents.site, computed from each document's URL."""
+    documents.site, computed from each document's URL, and documents.title (NULL: not kept then)."""
     version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
     if version >= SCHEMA_VERSION:
         return
@@ -330,13 +332,15 @@ def _migrate(db: sqlite3.Connection) -> None:
         if "site" not in columns:
             db.execute("ALTER TABLE documents ADD COLUMN site TEXT")
             db.execute("UPDATE documents SET site = site_of(url)")
+        if "title" not in columns:
+            db.execute("ALTER TABLE documents ADD COLUMN title TEXT")
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _read_as_current(db: sqlite3.Connection) -> None:
     """A store of an older schema opened read-only (a report never writes) reads as the
     current one: a temporary view over its documents adds the columns it lacks, computed
-    (the site from the URL) or NULL (the language, not detected then). The file is untouched."""
+    (the site from the URL) or NULL (the language and title, not kept then). The file is untouched."""
     columns = [r[1] for r in db.execute("PRAGMA main.table_info(documents)")]
     db.create_function("site_of", 1, site_of, deterministic=True)
     extra = []
@@ -344,6 +348,8 @@ def _read_as_current(db: sqlite3.Connection) -> None:
         extra.append("NULL AS language")
     if "site" not in columns:
         extra.append("site_of(url) AS site")
+    if "title" not in columns:
+        extra.append("NULL AS title")
     if extra:
         db.execute(f"CREATE TEMP VIEW documents AS SELECT *, {', '.join(extra)} FROM main.documents")
 

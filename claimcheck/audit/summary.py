@@ -54,6 +54,7 @@ class RuleRow:
     category: str
     findings: int
     documents: int
+    by_severity: dict[str, int] = field(default_factory=dict)  # its findings per severity
 
 
 @dataclass
@@ -115,6 +116,8 @@ class Summary:
     runs: int
     last_run: RunInfo | None
     grades: dict[str, int]
+    scores: dict[str, int]  # checked documents per score band ("100", "90-99", ..., "0-9")
+    words: int  # in checked documents (findings per 1,000 words)
     findings: int
     by_severity: dict[str, int]
     by_category: dict[str, dict[str, int]]  # category -> severity -> findings
@@ -152,6 +155,8 @@ def _summarize(db: sqlite3.Connection, database: str, top: int, writing: bool) -
         runs=_one(db, "SELECT COUNT(*) FROM runs")[0],
         last_run=_last_run(db, writing),
         grades=_grades(db),
+        scores=_scores(db),
+        words=int(_one(db, "SELECT TOTAL(words) FROM documents WHERE status = 'ok'")[0]),
         findings=sum(by_severity.values()),
         by_severity=by_severity,
         by_category=by_category,
@@ -213,10 +218,25 @@ def _matrix(db: sqlite3.Connection) -> tuple[dict[str, dict[str, int]], dict[str
 
 
 def _top_rules(db: sqlite3.Connection, top: int) -> list[RuleRow]:
-    rows = db.execute("""
+    rows = [RuleRow(*r) for r in db.execute("""
         SELECT rule, MIN(category), COUNT(*) AS n, COUNT(DISTINCT document_id) AS docs
-        FROM findings GROUP BY rule ORDER BY n DESC, docs DESC, rule LIMIT ?""", (top,))
-    return [RuleRow(*r) for r in rows]
+        FROM findings GROUP BY rule ORDER BY n DESC, docs DESC, rule LIMIT ?""", (top,))]
+    for row in rows:
+        counts = dict(db.execute("SELECT severity, COUNT(*) FROM findings WHERE rule = ? GROUP BY severity",
+                                 (row.rule,)).fetchall())
+        row.by_severity = {s: counts.pop(s, 0) for s in SEVERITY_NAMES} | counts
+    return rows
+
+
+SCORE_BANDS = ("100", "90-99", "80-89", "70-79", "60-69", "50-59", "40-49", "30-39", "20-29", "10-19", "0-9")
+
+
+def _scores(db: sqlite3.Connection) -> dict[str, int]:
+    """Checked documents per score band: 100 (nothing found) apart, then tens, best first."""
+    counts = dict(db.execute("""
+        SELECT CASE WHEN score >= 100 THEN 100 ELSE MAX(score, 0) / 10 * 10 END AS band, COUNT(*)
+        FROM documents WHERE status = 'ok' AND score IS NOT NULL GROUP BY band""").fetchall())
+    return {band: counts.get(100 if band == "100" else int(band.split("-")[0]), 0) for band in SCORE_BANDS}
 
 
 # a page's most serious finding is one of these: the page is risky

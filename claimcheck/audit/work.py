@@ -26,6 +26,7 @@ from ..findings import Finding, grade, score
 from ..rulebook import default_rules_dir, pack_files
 from .sources import RawDocument, domain_of
 from .store import DocumentRow, finding_row
+from .titles import title_of
 
 # Documents sent to a worker at a time: each chunk costs the parent a round trip, and the
 # parent shares the cores with the workers (32 rather than 8: a third less of its time).
@@ -116,6 +117,7 @@ class Analyser:
             return row
         row.language = checked.language
         row.words = len(document.text.split())
+        row.title = title_of(raw.title, document.title, document.text)
         if checked.not_checked:  # another language than the rulebook's: no findings, no grade
             row.status, row.error = "skipped", checked.not_checked
             return row

@@ -502,7 +502,17 @@ def html_document(html: str, path: str, mode: str = "main", record: str | None =
             raise DocumentError(path, NO_TEXT, record)
     directives = list(html_comment_directives(html, index.line_col))
     return Document(path=path, text=prose, source=html, offsets=offsets, section_starts=sections,
-                    record=record, url=url, directives=directives, _line_index=index)
+                    record=record, url=url, directives=directives, title=page_title(html), _line_index=index)
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+TITLE_SEARCH_CHARS = 65536  # <title> sits in the head, at the start of the page
+
+
+def page_title(html: str) -> str | None:
+    """The text of the page's ``<title>`` (entities decoded), None without one."""
+    m = _TITLE.search(html, 0, TITLE_SEARCH_CHARS)
+    return htmllib.unescape(m.group(1)) if m else None
 
 
 # --------------------------------------------------------------------------- the reader's parts

@@ -37,6 +37,7 @@ class JsonRecord:
     record: str
     text: str
     url: str | None
+    title: str | None = None
 
 
 def jsonl_documents(stream: BinaryIO, display: str, how: Decoding = Decoding(),
@@ -91,7 +92,8 @@ def _record(raw: bytes, display: str, number: int, how: Decoding, text_field: st
         found = "no" if text is None else f"a non-string ({type(text).__name__})"
         return DocumentError(display, f"{found} {text_field!r} field (--text-field names another)", record)
     url = data.get("url") if isinstance(data.get("url"), str) else None
-    return JsonRecord(display, record, text, url)
+    title = data.get("title") if isinstance(data.get("title"), str) else None
+    return JsonRecord(display, record, text, url, title)
 
 
 def _record_id(data: dict, id_field: str | None) -> str | None:
@@ -119,7 +121,8 @@ def raw_documents(stream: BinaryIO, display: str, options) -> Iterator[RawDocume
         if isinstance(rec, DocumentError):
             yield RawDocument(rec.path, display, NAME, record=rec.record, error=rec.reason)
         else:
-            yield RawDocument(f"{display}[{rec.record}]", display, NAME, rec.text, rec.record, rec.url)
+            yield RawDocument(f"{display}[{rec.record}]", display, NAME, rec.text, rec.record, rec.url,
+                              title=rec.title)
 
 
 def parse_raw(raw: RawDocument, options) -> Document:

@@ -100,6 +100,7 @@ class Document:
     record: str | None = None
     url: str | None = None
     directives: list[Directive] = field(default_factory=list)
+    title: str | None = None  # what the format calls the document's title (HTML's <title>), if anything
     _line_index: LineIndex | None = field(default=None, repr=False)
 
     @property
@@ -143,6 +144,7 @@ class RawDocument:
     charset: str | None = None  # declared by the HTTP response (WARC)
     error: str | None = None
     skipped: str | None = None
+    title: str | None = None  # a JSONL record's own title field, when it has one (audit reports show it)
 
     @cached_property
     def content_hash(self) -> str | None:
