@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from claimcheck import text_document
-from claimcheck.audit.store import SCHEMA, Store
+from claimcheck.audit.store import SCHEMA, SCHEMA_VERSION, Store
 from claimcheck.nlp.language import detect
 
 from conftest import SHARED, needs_shared
@@ -105,7 +105,7 @@ def test_a_store_from_before_languages_is_migrated_on_open(tmp_path):
     Store(db).close()
     con = sqlite3.connect(db)
     assert "language" in {r[1] for r in con.execute("PRAGMA table_info(documents)")}
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     con.close()
 
 

@@ -86,7 +86,8 @@ def workdir(tmp_path, monkeypatch):
 
 
 def test_every_format_is_registered_and_an_empty_run_renders():
-    assert set(FORMATS) == {"text", "json", *CI_FORMATS}
+    assert set(FORMATS) == {"text", "json", "markdown", *CI_FORMATS}
+    assert FORMATS["markdown"].NAME == "markdown"
     for name in CI_FORMATS:
         out = io.StringIO()
         FORMATS[name].render([], out)
