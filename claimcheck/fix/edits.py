@@ -62,7 +62,7 @@ def _line_follows(text: str, at: int) -> bool:
     return m is not None and bool(m.group(1).strip())
 
 
-def _plan(text: str, fmt: str, findings: list[Finding], safe: SafeRules, unsafe: bool,
+def plan_edits(text: str, fmt: str, findings: list[Finding], safe: SafeRules, unsafe: bool,
           source: SourceFile | None) -> tuple[list[Edit], list[tuple[Finding, str]]]:
     """The edits for a text's findings, overlaps resolved, and the findings passed over (why)."""
     edits: list[Edit] = []
@@ -223,8 +223,8 @@ def fix_text(source: str, fmt: str, linter: Linter, read: Reader, unsafe: bool =
         return (None, None) if offset is None else index.line_col(origin.back(offset))
 
     for _ in range(MAX_PASSES):
-        edits, passed = _plan(text, fmt, findings, safe, unsafe, file)
-        text_after, findings_after, applied, refused = _apply(text, findings, edits, linter, read)
+        edits, passed = plan_edits(text, fmt, findings, safe, unsafe, file)
+        text_after, findings_after, applied, refused = apply_edits(text, findings, edits, linter, read)
         outcomes += [_outcome(FIXED, e, *where(e.finding.position.start)) for e, _ in applied]
         leftover = [_outcome(status, e, *where(e.finding.position.start), reason) for e, status, reason in refused]
         leftover += [_passed(f, *where(f.position.start), reason) for f, reason in passed]
@@ -236,7 +236,7 @@ def fix_text(source: str, fmt: str, linter: Linter, read: Reader, unsafe: bool =
     return TextFix(text, everything, findings)
 
 
-def _apply(text: str, findings: list[Finding], edits: list[Edit], linter: Linter, read: Reader
+def apply_edits(text: str, findings: list[Finding], edits: list[Edit], linter: Linter, read: Reader
            ) -> tuple[str, list[Finding], list[tuple[Edit, int]], list[tuple[Edit, str, str]]]:
     """Try each edit from the end of the text backwards (earlier offsets stay valid), keeping
     it only when re-reading and re-linting the result accepts it. Returns the text, its
