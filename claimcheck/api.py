@@ -31,16 +31,27 @@ def build_linter(
     ``claimcheck rules test`` check them, and they cost seconds of start-up. A compiled
     rulebook is kept for the life of the process, keyed by its pack files and their
     modification times, so commands run many times in one process (tests, an editor
-    integration) compile each rulebook once."""
+    integration) compile each rulebook once. When the packs of some rule paths change, the
+    rulebook compiled from their previous version is let go: a long-running process whose
+    packs are being edited (an editor integration) does not keep every version."""
     paths = rule_paths(extra_rules, default_rules)
     key = (tuple(_stamp(p) for p in pack_files(paths)), default_rules, check_examples)
     base = _compiled.get(key)
     if base is None:
         base = _compiled[key] = _compile(paths, default_rules, check_examples)
+    _forget_older((tuple(str(p.resolve()) for p in paths), default_rules, check_examples), key)
     return base.configured(selection)
 
 
 _compiled: dict[tuple, Linter] = {}
+_latest: dict[tuple, tuple] = {}  # (rule paths, default_rules, check_examples) -> their latest key
+
+
+def _forget_older(which: tuple, key: tuple) -> None:
+    older = _latest.get(which)
+    _latest[which] = key
+    if older is not None and older != key and older not in _latest.values():
+        _compiled.pop(older, None)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:

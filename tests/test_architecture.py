@@ -26,9 +26,9 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("session", ("claimcheck.config", "claimcheck.gitdiff", "claimcheck.inputs", "claimcheck.baseline",
                  "claimcheck.session", "claimcheck.library", "claimcheck.fix", "claimcheck.evaluation")),
     ("audit", ("claimcheck.audit",)),
-    # the commands: the audit's own commands sit in audit/ beside what they drive
+    # the commands: the audit's own commands sit in audit/ beside what they drive; lsp/ is a command
     ("cli", ("claimcheck.cli_common", "claimcheck.audit.audit_cli", "claimcheck.audit.report_cli",
-             "claimcheck.cli", "claimcheck.__main__", "claimcheck")),
+             "claimcheck.lsp", "claimcheck.serve", "claimcheck.cli", "claimcheck.__main__", "claimcheck")),
 ]
 
 

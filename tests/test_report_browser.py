@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, browser_page  # noqa: F401  (pytest fixtures)
 from claimcheck.audit.store import DocumentRow
 from test_audit_report import BUY, FOREVER, HYPE, finding, make_store
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ["browser_support"]  # the browser and browser_page fixtures: one Chromium for the run
 
 EVIL_TITLE = '<img src=x onerror="window.__pwned=1">Cheap pills'
 EVIL_SENTENCE = "Order <script>window.__pwned=2</script> now, a miracle cure [x](javascript:window.__pwned=3)."
