@@ -73,10 +73,15 @@ def test_a_store_from_before_sites_reads_with_sites_and_is_left_untouched(cli, t
     db = tmp_path / "old.sqlite"
     _schema_2_store(db)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    run = cli("report", "--db", str(db), "--format", "json")
+    html = tmp_path / "report.html"
+    run = cli("report", "--db", str(db), "--format", "json", "--html", str(html))
     assert run.code == 0, run.err
     sites = {s["site"]: (s["documents"], s["risky"]) for s in run.json()["top_sites"]}
     assert sites == {"cnn.com": (2, 1), "healthday.com": (1, 0)}
+    data = json.loads(html.read_text(encoding="utf-8").split('id="claimcheck-data">', 1)[1].split("</script>", 1)[0])
+    site, title = data["page_fields"].index("site"), data["page_fields"].index("title")
+    assert [(data["sites"][p[site]], p[title]) for p in data["pages"]] == [
+        ("cnn.com", None), ("cnn.com", None), ("healthday.com", None)]  # no titles were kept then
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before  # a report never writes
 
 
