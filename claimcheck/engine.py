@@ -304,7 +304,7 @@ class Linter:
         mentioned = _mentioned(spans)
         for scope, matcher in self.compiled.scoped:
             if section_points is not None or in_scope(scope, mentioned):
-                for match_id, start, end in matcher(doc, where, judged):
+                for match_id, start, end in matcher.get()(doc, where, judged):
                     spans[strings[match_id]].append((start, end))
         lowered = odd = None
         for rx, key in self.compiled.regexes:

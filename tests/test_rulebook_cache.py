@@ -132,3 +132,26 @@ def test_an_entry_name_changes_with_claimcheck_own_files_and_what_it_depends_on(
     finally:
         disk_cache._code.cache_clear()
     assert names[0] == names[1] and len(set(names)) == 5
+
+
+def test_a_drug_packs_matcher_is_read_from_the_entry_only_when_a_page_names_the_drug(tmp_path, monkeypatch):
+    """The scoped matchers stay pickled in a loaded entry (disk_cache.Deferred) until a document
+    mentions their scope, and then find what the freshly compiled rulebook finds."""
+    from claimcheck import text_document
+    from claimcheck.api import _compile, rule_paths
+    from claimcheck.nlp import get_nlp
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    compiled = _compile(rule_paths(), True, False)  # compiles, and writes the entry
+    loaded = _compile(rule_paths(), True, False)  # reads it
+    assert loaded.compiled is not compiled.compiled
+    pending = [d for _, d in loaded.compiled.scoped if d._data is not None]
+    assert pending and len(pending) == len(loaded.compiled.scoped)  # none read yet
+    assert loaded.lint(text_document("Sunscreen lowers the risk of sunburn.\n", "a.txt")) == []
+    assert all(d._data is not None for d in pending)  # a page naming no drug read none of them
+    spam = "Buy Accutane online without a prescription. It gives permanent remission.\n"
+    found = [(f.rule, f.position.column) for f in loaded.lint(text_document(spam, "b.txt"))]
+    assert found == [(f.rule, f.position.column) for f in compiled.lint(text_document(spam, "b.txt"))]
+    assert any(rule.startswith("isotretinoin-") for rule, _ in found)
+    assert any(d._data is None for d in pending)  # the isotretinoin pack's matcher was read
+    assert get_nlp().vocab is loaded.nlp.vocab

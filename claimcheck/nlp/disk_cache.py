@@ -102,16 +102,63 @@ class _Writer(pickle.Pickler):
 
 
 class _Reader(pickle.Unpickler):
-    def __init__(self, file, nlp: Language):
+    def __init__(self, file, nlp: Language | _Shared):
         super().__init__(file)
         self.nlp = nlp
 
     def persistent_load(self, pid):
         if pid == "vocab":
             return self.nlp.vocab
-        if pid == "tokenizer":
+        if pid == "tokenizer" and self.nlp.tokenizer is not None:
             return self.nlp.tokenizer
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+
+class _Shared:
+    """What a Deferred's pickle may refer to instead of storing: the pipeline's Vocab."""
+
+    __slots__ = ("vocab", "tokenizer")
+
+    def __init__(self, vocab: Vocab):
+        self.vocab, self.tokenizer = vocab, None
+
+
+class Deferred:
+    """An object that a cache entry holds as a pickle of its own, unpickled the first time
+    ``get()`` asks for it: a part of a compiled rulebook that most documents never use (a drug
+    pack's matcher, for a page that names no drug of it) costs nothing at start-up. In a
+    process that compiled it, it is simply held."""
+
+    __slots__ = ("_value", "_data", "_shared")
+
+    def __init__(self, value) -> None:
+        self._value, self._data, self._shared = value, None, None
+
+    def get(self):
+        if self._data is not None:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._value = _Reader(io.BytesIO(self._data), self._shared).load()
+            finally:
+                if enabled:
+                    gc.enable()
+            self._data = self._shared = None
+        return self._value
+
+    def __reduce__(self):
+        buffer = io.BytesIO()
+        _Writer(buffer).dump(self.get())
+        # the value's Vocab goes into the entry as a reference (see _Writer): the entry's reader
+        # hands back the live one, which the value's own pickle is then read with
+        return (_deferred, (buffer.getvalue(), self._value.vocab))
+
+
+def _deferred(data: bytes, vocab: Vocab) -> Deferred:
+    """A Deferred read back from an entry: its pickle, and the pipeline's Vocab."""
+    found = Deferred(None)
+    found._data, found._shared = data, _Shared(vocab)
+    return found
 
 
 def load(key: str, nlp: Language | None):

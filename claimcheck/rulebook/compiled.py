@@ -8,6 +8,7 @@ from spacy.language import Language
 
 from ..kinds.base import key
 from ..nlp.context import default_policy
+from ..nlp.disk_cache import Deferred
 from ..nlp.matching import TokenMatcher, literal_words
 from ..nlp.patterns import PatternCompiler, PatternError
 from .model import Located, Problem, Rule, Rulebook, RulebookError
@@ -30,7 +31,9 @@ class CompiledRulebook:
     literals: dict[str, frozenset[str] | None] = field(default_factory=dict)
     # Patterns of rules that apply only to documents mentioning some concepts (a drug pack),
     # one matcher per scope, run only on documents in that scope: most pages never pay for them.
-    scoped: list[tuple[tuple[tuple[str, ...], ...], TokenMatcher]] = field(default_factory=list)
+    # rules of packs with a scope, one matcher per scope, each unpickled from the disk cache
+    # when a document first mentions the scope (nlp/disk_cache.py Deferred)
+    scoped: list[tuple[tuple[tuple[str, ...], ...], Deferred]] = field(default_factory=list)
     # Prefilters (prefilter/) built for this rulebook, by the ids of the rules they serve.
     prefilters: dict[tuple[str, ...], object] = field(default_factory=dict)
 
@@ -41,7 +44,7 @@ class CompiledRulebook:
     def sequences(self) -> dict[str, list]:
         """Every matcher key's compiled token sequences (concepts, rules, scoped rules)."""
         out: dict[str, list] = {}
-        for matcher in [self.matcher] + [m for _, m in self.scoped]:
+        for matcher in [self.matcher] + [m.get() for _, m in self.scoped]:
             for k, seqs in matcher.sequences.items():
                 out.setdefault(k, []).extend(seqs)
         return out
@@ -115,7 +118,8 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
             }
     if problems:
         raise RulebookError(problems)
-    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, scopes, literals, list(scoped.items()))
+    return CompiledRulebook(rulebook, matcher, regexes, aliases, policy, scopes, literals,
+                            [(scope, Deferred(m)) for scope, m in scoped.items()])
 
 
 def _spelled_words(seqs) -> frozenset[str]:
