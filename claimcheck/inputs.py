@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
-
-import pathspec
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .documents import format_of
+
+if TYPE_CHECKING:  # imported where a .gitignore is read: 10 ms of every start-up otherwise
+    import pathspec
 
 STDIN = "-"
 Excluded = Callable[[Path], bool]
@@ -81,7 +82,12 @@ class GitIgnores:
                 lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 lines = None
-            self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            if lines:
+                import pathspec
+
+                self._specs[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
+            else:
+                self._specs[directory] = None
         return self._specs[directory]
 
     def ignored(self, path: Path, is_dir: bool = False) -> bool:
