@@ -408,3 +408,43 @@ def test_the_serve_command_serves_the_page_until_ctrl_c(tmp_path):
         process.send_signal(signal.SIGINT)  # Ctrl-C
         process.wait(timeout=60)
     assert (process.returncode, process.stderr.read()) == (0, "")
+
+
+# --- the audit report, live (--db) ---------------------------------------------------------
+
+def test_the_audit_report_is_served_with_its_own_policy(reviewer, tmp_path):
+    from claimcheck.audit.html_report import csp, report_script
+    from test_audit_report import checked_scripts, known_docs, make_store, parse
+
+    db = make_store(tmp_path / "audit.sqlite", known_docs())
+    with TestClient(create_app(reviewer, audit_db=db), base_url=BASE) as with_db:
+        response = with_db.get("/report")
+        assert response.status_code == 200 and response.headers["content-type"] == "text/html; charset=utf-8"
+        # the report's inline script and style by hash, as its meta element says, not the page's 'self'
+        assert response.headers["content-security-policy"] == csp(report_script())
+        assert response.headers["x-content-type-options"] == "nosniff"
+        data = checked_scripts(response.text, parse(response.text))
+        assert [p[0] for p in data["pages"]] == ["a1", "a2", "b1", "b1-copy", "broken", "logo.png"]
+        assert with_db.get("/").headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    without = TestClient(create_app(reviewer), base_url=BASE).get("/report")
+    assert without.status_code == 404 and "--db" in without.json()["error"]
+    assert without.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_serve_names_the_report_and_refuses_a_store_it_cannot_read(cli, monkeypatch, tmp_path):
+    from test_audit_report import known_docs, make_store
+
+    monkeypatch.chdir(tmp_path)
+    served = []
+    monkeypatch.setattr(command, "run", lambda app, sock: served.append(sock))
+    db = make_store(tmp_path / "audit.sqlite", known_docs())
+    run = cli("serve", "--port", "0", "--isolated", "--db", str(db))
+    assert run.code == 0, run.err
+    [sock] = served
+    with sock:
+        port = sock.getsockname()[1]
+    assert run.out.splitlines()[1] == f"claimcheck serve: the audit report of {db}: http://127.0.0.1:{port}/report"
+    missing = tmp_path / "none.sqlite"
+    run = cli("serve", "--port", "0", "--isolated", "--db", str(missing))
+    assert run.code == 2 and run.err == f"claimcheck: error: {missing}: no such audit database\n"
+    assert not missing.exists()

@@ -59,10 +59,16 @@ class _Server(uvicorn.Server):
 def server():
     """The page's address, served by uvicorn in a thread on a free port (isolated: the
     repository's own configuration does not change what the tests see)."""
+    yield from serving()
+
+
+def serving(audit_db: Path | None = None):
+    """Serve the app (with an audit store's report when given one) until the caller is done."""
     reviewer = Reviewer.start(LintSession({}, True, None, True))
     sock = listening_socket("127.0.0.1", 0)
     ready = threading.Event()
-    config = uvicorn.Config(create_app(reviewer), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(create_app(reviewer, audit_db=audit_db), log_level="warning", access_log=False,
+                            lifespan="off")
     instance = _Server(config, ready)
     thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -182,3 +188,24 @@ def test_the_screenshot_shows_every_severity(browser_page, server):
     target = os.environ.get("CLAIMCHECK_SCREENSHOT")
     if target:
         write_bytes_atomically(Path(target), page.screenshot())
+
+
+@pytest.fixture(scope="module")
+def report_server(tmp_path_factory):
+    from test_audit_report import hostile_docs, make_store
+
+    db = make_store(tmp_path_factory.mktemp("audit") / "audit.sqlite", hostile_docs())
+    yield from serving(db)
+
+
+def test_the_audit_report_works_under_the_servers_headers(browser_page, report_server):
+    """/report's script runs under the policy the server sends (its hashes), draws every page,
+    opens one, and a hostile page's markup stays text."""
+    page = browser_page.page
+    page.goto(report_server + "report")
+    page.wait_for_selector("#app[data-view]")
+    assert page.locator(".pager .count").inner_text() == "1–4 of 4 pages"
+    page.locator("table.pages a.page-link").first.click()
+    page.wait_for_function("document.getElementById('app').dataset.hash.includes('#/page?i=')")
+    assert page.locator("#app img, #app script").count() == 0
+    assert browser_page.errors == [] and browser_page.dialogs == [] and browser_page.csp_violations == []

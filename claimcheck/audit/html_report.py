@@ -75,7 +75,8 @@ def highlighted(f: FindingBrief) -> str:
     return f"{esc(s[:start])}<mark>{esc(s[start:end])}</mark>{esc(s[end:])}"
 
 
-def _script() -> str:
+def report_script() -> str:
+    """report.js, the browsable views' script, as the report inlines it."""
     return resources.files("claimcheck.audit").joinpath("report.js").read_text("utf-8")
 
 
@@ -83,7 +84,7 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def csp(script: str, style: str) -> str:
+def csp(script: str, style: str = STYLE) -> str:
     """The report's policy: nothing but its own inline script and style, and data: images."""
     return (f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; img-src data:; "
             "base-uri 'none'; form-action 'none'")
@@ -91,7 +92,7 @@ def csp(script: str, style: str) -> str:
 
 def render(s: Summary, data: dict) -> str:
     """The whole report as one HTML document; ``data``: every page and finding (report_data.py)."""
-    script = _script()
+    script = report_script()
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

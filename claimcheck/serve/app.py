@@ -11,6 +11,7 @@ without the browser asking first, which this server never allows.
     POST /api/fix               {text, filename, id, encoding?, bom?} -> {fixed, review}
     POST /api/upload?filename=  the file's bytes -> {encoding, bom, review}
     POST /api/download          {text, filename, encoding?, bom?} -> the file's bytes
+    GET  /report                with --db: the audit store's HTML report, read afresh at each request
 
 Errors are ``{"error": "one line"}`` with a 4xx status; an unexpected failure is a 500 with
 the same shape and no traceback (the server's log has it).
@@ -21,7 +22,7 @@ import json
 import logging
 import re
 from importlib import resources
-from pathlib import PureWindowsPath
+from pathlib import Path, PureWindowsPath
 from typing import Awaitable, Callable
 from urllib.parse import quote
 
@@ -58,9 +59,11 @@ log = logging.getLogger("claimcheck.serve")
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
 
-def create_app(reviewer: Reviewer, hosts: frozenset[str] | None = LOCAL_HOSTS) -> ASGIApp:
+def create_app(reviewer: Reviewer, hosts: frozenset[str] | None = LOCAL_HOSTS, audit_db: Path | None = None
+               ) -> ASGIApp:
     """The ASGI application. ``hosts``: the names the Host header may give (None: any, for a
-    server listening on every interface)."""
+    server listening on every interface); ``audit_db``: an audit store whose report
+    ``/report`` serves."""
     files = {name: resources.files(__package__).joinpath("static", name).read_bytes() for name in PAGE_FILES}
 
     async def page(request: Request) -> Response:
@@ -104,6 +107,14 @@ def create_app(reviewer: Reviewer, hosts: frozenset[str] | None = LOCAL_HOSTS) -
         return Response(data, media_type="application/octet-stream",
                         headers={"content-disposition": attachment(filename)})
 
+    async def audit_report(request: Request) -> Response:
+        if audit_db is None:
+            raise HTTPException(404, "no audit store: start the server with --db audit.sqlite")
+        html, policy = await run_in_threadpool(live_report, audit_db)
+        # the report's own policy (its inline script and style, by hash), instead of the page's
+        return Response(html, media_type="text/html; charset=utf-8",
+                        headers={"content-security-policy": policy})
+
     app = Starlette(
         routes=[
             Route("/", page, methods=["GET"]),
@@ -113,10 +124,30 @@ def create_app(reviewer: Reviewer, hosts: frozenset[str] | None = LOCAL_HOSTS) -
             Route("/api/fix", fix, methods=["POST"]),
             Route("/api/upload", upload, methods=["POST"]),
             Route("/api/download", download, methods=["POST"]),
+            Route("/report", audit_report, methods=["GET"]),
         ],
         exception_handlers={ReviewError: review_error, HTTPException: http_error, Exception: internal_error},
     )
     return Guard(app, hosts)
+
+
+def live_report(db: Path) -> tuple[str, str]:
+    """The audit store's HTML report as ``claimcheck report --html`` writes it, read now (an
+    audit may still be writing: each request sees the latest committed batch), and its policy."""
+    from ..audit import html_report
+    from ..audit.lock import writer_active
+    from ..audit.report_data import report_data
+    from ..audit.store import Store
+    from ..audit.summary import summarize
+
+    with Store(db, create=False, readonly=True) as store:
+        summary = summarize(store.db, str(db), writing=writer_active(db))
+        store.db.execute("BEGIN")
+        try:
+            data = report_data(store.db)
+        finally:
+            store.db.rollback()
+    return html_report.render(summary, data), html_report.csp(html_report.report_script())
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -209,8 +240,13 @@ class Guard:
 
         async def send_secured(message: dict) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _SECURITY_NAMES]
-                message = {**message, "headers": headers + SECURITY_HEADERS}
+                given = message.get("headers", [])
+                # a response of ours may bring a policy of its own (the audit report's, which
+                # allows exactly its inline script by hash); anything else gets the page's
+                own = [(k, v) for k, v in given if k.lower() == b"content-security-policy"][:1]
+                headers = [(k, v) for k, v in given if k.lower() not in _SECURITY_NAMES]
+                secured = [(k, v) for k, v in SECURITY_HEADERS if not (own and k == b"content-security-policy")]
+                message = {**message, "headers": headers + own + secured}
             await send(message)
 
         host = host_name(scope)

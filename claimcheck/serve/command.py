@@ -24,11 +24,14 @@ WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
               help="Address to listen on. Anything but a loopback address lets other machines use the page.")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to listen on; 0 picks a free one (the address is printed).")
+@click.option("--db", "audit_db", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also serve this audit store's report at /report (the views of `claimcheck report --html`, "
+                   "read afresh at each visit: an audit may still be writing).")
 @rules_option
 @no_default_option
 @input_options
-def serve_command(host: str, port: int, rules: tuple[Path, ...], no_default_rules: bool, config_file: Path | None,
-                  isolated: bool, html_mode: str | None) -> None:
+def serve_command(host: str, port: int, audit_db: Path | None, rules: tuple[Path, ...], no_default_rules: bool,
+                  config_file: Path | None, isolated: bool, html_mode: str | None) -> None:
     """Serve a review page for one draft: paste or upload it (plain text, Markdown or HTML,
     as its file name's suffix says), see each finding highlighted in its severity's colour,
     accept suggestions, watch the score and grade change, and download the result.
@@ -40,6 +43,9 @@ def serve_command(host: str, port: int, rules: tuple[Path, ...], no_default_rule
     require_extra()
     from .app import LOCAL_HOSTS, create_app
     from .review import Reviewer
+
+    if audit_db is not None:
+        check_store(audit_db)
 
     flags = {"rules": tuple(p.absolute() for p in rules) or None, "html-mode": html_mode}
     session = LintSession({k: v for k, v in flags.items() if v is not None}, not no_default_rules,
@@ -60,7 +66,19 @@ def serve_command(host: str, port: int, rules: tuple[Path, ...], no_default_rule
         click.echo("claimcheck serve: listening on every network interface: anyone who can reach this "
                    "machine can use the page", err=True)
     click.echo(f"claimcheck serve: {page_url(sock)} (Ctrl-C stops it)")
-    run(create_app(reviewer, hosts), sock)
+    if audit_db is not None:
+        click.echo(f"claimcheck serve: the audit report of {audit_db}: {page_url(sock)}report")
+    run(create_app(reviewer, hosts, audit_db), sock)
+
+
+def check_store(db: Path) -> None:
+    """An audit store the report can be read from, or a one-line error (exit 2)."""
+    from ..audit.store import Store, StoreError
+
+    try:
+        Store(db, create=False, readonly=True).close()
+    except StoreError as exc:
+        fail(str(exc))
 
 
 def require_extra() -> None:
