@@ -528,10 +528,15 @@ def _bears_on(mark: ContextMark, targets, doc: Doc, spelled: frozenset[str] | No
     """Does a context mark bear on a candidate's spans? A cue the pattern spells out is part
     of the claim ("no side effects", "side effects are a myth"), not context for any part of
     it; a cue inside a match that the pattern did not spell (a gap swallowed it: "acne is not
-    caused by dirt") does count."""
-    if any(s <= mark.cue_start and mark.cue_end <= e for s, e in targets):
+    caused by dirt") counts when its reach takes in the match's first or last word: "far from
+    ideal" inside "flu vaccines ... far from ideal because their safety is in doubt" ends at
+    "because" and negates "ideal", not the claim."""
+    inside = [(s, e) for s, e in targets if s <= mark.cue_start and mark.cue_end <= e]
+    if inside:
         cue = doc[mark.cue_start:mark.cue_end]
-        return spelled is not None and not any(t.lower_ in spelled or t.lemma_ in spelled for t in cue)
+        if spelled is None or any(t.lower_ in spelled or t.lemma_ in spelled for t in cue):
+            return False
+        return any(mark.scope_start <= s or mark.scope_end >= e for s, e in inside)
     return any(mark.applies_to(s, e) for s, e in targets)
 
 

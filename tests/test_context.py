@@ -458,3 +458,16 @@ def test_a_paragraph_names_its_speaker_once(lint_text):
     assert grades("That said, studies show that the cream clears acne.\n") == [(1, "minor")]
     long = "Studies show that the pill helps. " + "Patients came back every week. " * 40 + "Lee said so.\n"
     assert grades(long) == [(1, "minor")]
+
+
+@pytest.mark.parametrize("text, fires", [
+    # the negation reaches the claim's words: it negates the claim (and without it, a claim)
+    ("Acne is not caused by dirty skin, whatever you heard before starting isotretinoin.", False),
+    ("Acne is caused by dirty skin, whatever you heard before starting isotretinoin.", True),
+    # it ends at "because" with "ideal": the claim after it stands
+    ("Flu vaccines are far from ideal because their efficacy and safety are in doubt.", True),
+])
+def test_a_negation_inside_a_gap_counts_only_when_it_reaches_the_claim(lint_text, text, fires):
+    rules = {f.rule for f in lint_text(text)}
+    claims = {"acne-hygiene-diet-myth", "misinformation-flu-vaccine-useless"}
+    assert bool(rules & claims) == fires, rules
