@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
-from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, reference_document
+from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, pull_quote, reference_document
 from .nlp.language import Detected, detect
 from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
@@ -337,6 +337,7 @@ class Linter:
         view.leads = _leads(document, excerpt, token_starts)
         view.reference = reference_document(document.text)
         marks = _framed(doc._.claimcheck_context or [], sections, headings, view.sents, title)
+        marks += _pull_quotes(doc, marks, headings, view.sents)
         view.marks = MarkIndex(marks + _lede_marks(document, token_starts,
                                                    (lambda c: c) if excerpt is None else excerpt.to_document))
         return view
@@ -517,6 +518,50 @@ def _framed(marks: list[ContextMark], sections: list[int], headings: set[int],
             end = m.scope_end if title[1] is None else title[1]
         out.append(ContextMark(m.type, m.cue, m.cue_start, m.cue_end, m.scope_start, end, section=True))
     return out
+
+
+def _pull_quotes(doc: Doc, marks: list[ContextMark], headings: set[int],
+                 sents: list[tuple[int, int]]) -> list[ContextMark]:
+    """Headings that repeat, word for word, an attributed quotation just below them (a pull
+    quote: "HOLY GRAIL" above '"The Holy Grail is ...," said Dr. Starling'): the speaker's
+    words, marked as the quotation's attribution marks it (context.yaml ``pull_quote``). A
+    heading is one the format marks, or, in plain text, a line of a few words without a full
+    stop."""
+    kind, quoted, attributed, max_words, max_chars = pull_quote()
+    quotations = {(m.scope_start, m.scope_end) for m in marks if m.type == quoted}
+    said = sorted((m for m in marks if m.type == attributed and (m.scope_start, m.scope_end) in quotations),
+                  key=lambda m: m.scope_start)
+    if not said:
+        return []
+    out = []
+    for start, end in sents:
+        words = [t.lower_ for t in doc[start:end] if t.is_alpha or t.like_num]
+        if not words or len(words) > max_words or end >= len(doc):
+            continue
+        if start not in headings and not _line_of_its_own(doc, start, end):
+            continue
+        limit = doc[end - 1].idx + max_chars
+        for m in said:
+            if m.scope_start < end:
+                continue
+            if doc[m.scope_start].idx > limit:
+                break
+            inside = [t.lower_ for t in doc[m.scope_start:m.scope_end] if t.is_alpha or t.like_num]
+            if any(inside[k:k + len(words)] == words for k in range(len(inside) - len(words) + 1)):
+                out.append(ContextMark(kind, m.cue, m.cue_start, m.cue_end, start, end))
+                break
+    return out
+
+
+def _line_of_its_own(doc: Doc, start: int, end: int) -> bool:
+    """Tokens [start, end) make a line of their own with no full stop: a plain text's heading."""
+    words = [t for t in doc[start:end] if not t.is_space]
+    if not words or words[-1].text in (".", "!", "?", ":", ";", ","):
+        return False
+    before = start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
+    last = words[-1].i
+    after = last + 1 >= len(doc) or "\n" in doc[last].whitespace_ or "\n" in doc[last + 1].text
+    return before and after
 
 
 def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:

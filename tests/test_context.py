@@ -471,3 +471,38 @@ def test_a_negation_inside_a_gap_counts_only_when_it_reaches_the_claim(lint_text
     rules = {f.rule for f in lint_text(text)}
     claims = {"acne-hygiene-diet-myth", "misinformation-flu-vaccine-useless"}
     assert bool(rules & claims) == fires, rules
+
+
+PULL_QUOTE = ("Heart pumps help more patients\n\nDoctors implant more pumps every year.\n\n{heading}\n\n"
+              "“The Holy Grail is for a sick patient to get a pump, which immediately helps,” said Dr. Ann Lee.\n\n"
+              "Pumps need power packs.\n")
+
+
+@pytest.mark.parametrize("heading, graded", [
+    ("HOLY GRAIL", ["info"]),  # the cardiologist's words, quoted just below: reported
+    ("THE HOLY GRAIL OF HEART CARE", ["minor"]),  # more than the quotation says: the page's own
+    ("MIRACLE CURE", ["minor"]),  # words no quotation below says
+])
+def test_a_heading_that_repeats_a_quotation_below_is_the_speakers(lint_text, heading, graded):
+    found = [f for f in lint_text(PULL_QUOTE.format(heading=heading), "story.txt")
+             if f.rule == "sensational-hype" and f.position.line == 5]
+    assert [str(f.severity) for f in found] == graded
+
+
+def test_a_quoted_heading_repeating_reassurance_below_is_the_speakers(lint_text):
+    """The FakeHealth case: "No side effects" in quotation marks over a podiatrist's "plus,
+    there's no side effects," he says."""
+    text = ("Lasers for nail fungus\n\nThe laser is new.\n\n‘No side effects’\n\n"
+            "Compared with pills, he says, “the odds are better with the laser; plus, there’s no side effects.”\n")
+    found = {(f.position.line, str(f.severity)) for f in lint_text(text, "story.txt") if f.rule == "risk-no-side-effects"}
+    assert (5, "info") in found and not {s for line, s in found if line == 5} - {"info"}
+
+
+def test_a_markdown_heading_repeating_a_quotation_is_the_speakers():
+    """Read as Markdown (the heading is one the format marks, its "##" not in the prose)."""
+    import claimcheck
+
+    text = PULL_QUOTE.format(heading="## Holy grail").replace("Heart pumps", "# Heart pumps", 1)
+    result = claimcheck.lint_text(text, filename="story.md", isolated=True)
+    found = [f for f in result.findings if f.rule == "sensational-hype" and f.position.line == 5]
+    assert [(str(f.severity), f.position.column) for f in found] == [("info", 4)]

@@ -139,6 +139,15 @@ def not_its_own() -> frozenset[str]:
     return frozenset(_context_data()["not_its_own"])
 
 
+def pull_quote() -> tuple[str, str, str, int, int]:
+    """(the type a pull-quote heading gets, the type of quotations, the type of attributed
+    ones, the most words of such a heading, how far below it the quotation may start, in
+    characters): context.yaml ``pull_quote`` and ``quotes``."""
+    data = _context_data()
+    d, quotes = data["pull_quote"], data["quotes"]
+    return (d["type"], quotes["type"], quotes["attribution"]["type"], int(d["max_words"]), int(d["max_chars"]))
+
+
 @functools.lru_cache(maxsize=1)
 def _reference_data() -> tuple[int, re.Pattern]:
     d = _context_data()["reference_document"]
