@@ -535,10 +535,13 @@ def _pull_quotes(doc: Doc, marks: list[ContextMark], headings: set[int],
         return []
     out = []
     for start, end in sents:
+        heading = start in headings
+        if end >= len(doc) or not (heading or _starts_line(doc, start)):
+            continue  # most sentences: in the middle of a paragraph, looked at no further
         words = [t.lower_ for t in doc[start:end] if t.is_alpha or t.like_num]
-        if not words or len(words) > max_words or end >= len(doc):
+        if not words or len(words) > max_words:
             continue
-        if start not in headings and not _line_of_its_own(doc, start, end):
+        if not heading and not _line_of_its_own(doc, start, end):
             continue
         limit = doc[end - 1].idx + max_chars
         for m in said:
@@ -553,15 +556,18 @@ def _pull_quotes(doc: Doc, marks: list[ContextMark], headings: set[int],
     return out
 
 
+def _starts_line(doc: Doc, start: int) -> bool:
+    return start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
+
+
 def _line_of_its_own(doc: Doc, start: int, end: int) -> bool:
     """Tokens [start, end) make a line of their own with no full stop: a plain text's heading."""
     words = [t for t in doc[start:end] if not t.is_space]
     if not words or words[-1].text in (".", "!", "?", ":", ";", ","):
         return False
-    before = start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
     last = words[-1].i
     after = last + 1 >= len(doc) or "\n" in doc[last].whitespace_ or "\n" in doc[last + 1].text
-    return before and after
+    return _starts_line(doc, start) and after
 
 
 def _mentioned(spans: dict[str, list[tuple[int, int]]]) -> set[str]:

@@ -16,6 +16,7 @@ sentences, URLs, ids, sites, messages, errors) is hostile:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from importlib import resources
@@ -75,6 +76,7 @@ def highlighted(f: FindingBrief) -> str:
     return f"{esc(s[:start])}<mark>{esc(s[start:end])}</mark>{esc(s[end:])}"
 
 
+@functools.lru_cache(maxsize=1)
 def report_script() -> str:
     """report.js, the browsable views' script, as the report inlines it."""
     return resources.files("claimcheck.audit").joinpath("report.js").read_text("utf-8")

@@ -90,11 +90,5 @@ def _write_files(store: Store, summary: Summary, html_path: Path | None, csv_dir
 
 
 def _write_html(store: Store, summary: Summary, path: Path) -> list[Path]:
-    """The report with every page and finding, read in one snapshot (an audit may be writing)."""
-    store.db.execute("BEGIN")
-    try:
-        data = report_data(store.db)
-    finally:
-        store.db.rollback()
-    write_text_atomically(path, html_report.render(summary, data))
+    write_text_atomically(path, html_report.render(summary, report_data(store.db)))
     return [path]

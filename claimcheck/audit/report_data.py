@@ -47,7 +47,16 @@ class _Interned:
 
 
 def report_data(db: sqlite3.Connection) -> dict:
-    """The pages (ordered by id) and their findings (in each page's order, worst first)."""
+    """The pages (ordered by id) and their findings (in each page's order, worst first), read
+    in one snapshot of the store (an audit may be writing it), as ``summarize`` reads its figures."""
+    db.execute("BEGIN")
+    try:
+        return _report_data(db)
+    finally:
+        db.rollback()
+
+
+def _report_data(db: sqlite3.Connection) -> dict:
     strings, sites = _Interned(), _Interned()
     rules: dict[str, int] = {}
     rule_rows: list[list] = []

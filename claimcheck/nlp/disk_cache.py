@@ -136,13 +136,7 @@ class Deferred:
 
     def get(self):
         if self._data is not None:
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
-                self._value = _Reader(io.BytesIO(self._data), self._shared).load()
-            finally:
-                if enabled:
-                    gc.enable()
+            self._value = _unpickled(self._data, self._shared)
             self._data = self._shared = None
         return self._value
 
@@ -172,20 +166,28 @@ def load(key: str, nlp: Language | None):
         data = path.read_bytes()
     except OSError:
         return None
-    enabled = gc.isenabled()
-    gc.disable()  # a pickle of many small containers loads three times faster without it
     try:
-        found = _Reader(io.BytesIO(data), nlp).load()
-        # The object lives as long as the process: the collector need not walk it again (the
-        # first collection after the load would look at every object it made, seconds for a
-        # large rulebook). Frozen objects are still freed when nothing refers to them.
-        gc.freeze()
+        return _unpickled(data, nlp)
     except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss
         return None
+
+
+def _unpickled(data: bytes, shared: Language | _Shared):
+    """An object read from its pickle, the pipeline's objects it refers to taken from
+    ``shared``, with the collector paused (a pickle of many small containers loads three
+    times faster without it). The object lives as long as the process: it is frozen for the
+    collector, which need not walk it again (the first collection after the load would look
+    at every object it made, seconds for a large rulebook); frozen objects are still freed
+    when nothing refers to them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        found = _Reader(io.BytesIO(data), shared).load()
+        gc.freeze()
+        return found
     finally:
         if enabled:
             gc.enable()
-    return found
 
 
 def save(key: str, obj) -> bool:

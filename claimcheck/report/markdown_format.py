@@ -54,11 +54,8 @@ def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = 
     errors = [r for r in checked if r.error]
     found = [(r, shown(r, options.show_suppressed)) for r in checked if not r.error]
     found = [(r, fs) for r, fs in found if fs]
-    counts = dict.fromkeys(SEVERITY_NAMES, 0)
-    for _, fs in found:
-        for f in fs:
-            if f.suppression is None:
-                counts[str(f.severity)] += 1
+    per_document = [_by_severity(fs) for _, fs in found]
+    counts = {s: sum(by[s] for by in per_document) for s in SEVERITY_NAMES}
     total = sum(counts.values())
     failing = sum(r.failing for r in checked)
     out.write(f"## claimcheck: {_headline(total, len(found), len(checked), counts, len(errors), failing)}\n")
@@ -66,11 +63,7 @@ def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = 
         return
     out.write("\n| Document | Score | Grade | " + " | ".join(SEVERITY_NAMES) + " |\n")
     out.write("|---|---:|:---:|" + "---:|" * len(SEVERITY_NAMES) + "\n")
-    for r, fs in found:
-        by = dict.fromkeys(SEVERITY_NAMES, 0)
-        for f in fs:
-            if f.suppression is None:
-                by[str(f.severity)] += 1
+    for (r, _), by in zip(found, per_document):
         out.write(f"| {code(r.path)} | {r.score} | {r.grade} | " + " | ".join(str(by[s]) for s in SEVERITY_NAMES)
                   + " |\n")
     for r in errors:
@@ -87,6 +80,15 @@ def render(results: Sequence[FileResult], out: TextIO, options: ReportOptions = 
         out.write("\n### Could not check\n\n")
         for r in errors:
             out.write(f"- {code(r.path)}: {md(r.error)}\n")
+
+
+def _by_severity(findings: list[Finding]) -> dict[str, int]:
+    """A document's findings per severity, suppressed ones (shown on request) not counted."""
+    by = dict.fromkeys(SEVERITY_NAMES, 0)
+    for f in findings:
+        if f.suppression is None:
+            by[str(f.severity)] += 1
+    return by
 
 
 def _headline(total: int, documents: int, checked: int, counts: dict[str, int], errors: int, failing: int) -> str:

@@ -142,11 +142,7 @@ def live_report(db: Path) -> tuple[str, str]:
 
     with Store(db, create=False, readonly=True) as store:
         summary = summarize(store.db, str(db), writing=writer_active(db))
-        store.db.execute("BEGIN")
-        try:
-            data = report_data(store.db)
-        finally:
-            store.db.rollback()
+        data = report_data(store.db)
     return html_report.render(summary, data), html_report.csp(html_report.report_script())
 
 
