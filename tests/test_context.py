@@ -506,3 +506,103 @@ def test_a_markdown_heading_repeating_a_quotation_is_the_speakers():
     result = claimcheck.lint_text(text, filename="story.md", isolated=True)
     found = [f for f in result.findings if f.rule == "sensational-hype" and f.position.line == 5]
     assert [(str(f.severity), f.position.column) for f in found] == [("info", 4)]
+
+
+# --- news is not marketing: label sections, clauses, embedded questions (issue 14) -----------
+
+LABEL_PAGE = """Acme Pharma reports results of the NOVA trial
+
+The NOVA trial of Fictazole met its main goal, the company said today.
+
+IMPORTANT SAFETY INFORMATION
+
+Fictazole can cause serious bleeding. Call your doctor if you bleed easily.
+
+How should I take Fictazole?
+
+Take Fictazole exactly as your doctor tells you. If you miss a dose, take it as soon as you remember. You may take 2 doses at the same time to make up for the missed dose.
+
+About Acme Pharma
+
+Acme Pharma makes medicines for the heart.
+"""
+
+
+@pytest.mark.parametrize("heading", [
+    "How should I take Fictazole?", "Dosage and Administration", "MEDICATION GUIDE",
+    "What if I miss a dose?", "Important Safety Information"])
+def test_a_label_heading_makes_its_section_the_labels_dosing(lint_text, heading):
+    """A drug's own labelling copied into a page (a press release's safety information) gives
+    the label's dosing, not the page's advice to change a dose; outside the section, and in
+    prose, the same words are a finding."""
+    text = LABEL_PAGE.replace("How should I take Fictazole?", heading)
+    assert [f.rule for f in lint_text(text) if f.category == "dosing"] == []
+    own = LABEL_PAGE.replace("How should I take Fictazole?", "Our tips for busy people")
+    doubled = [(f.rule, f.position.line) for f in lint_text(own) if f.category == "dosing"]
+    assert doubled == [("dosing-double-dose", 11)]
+    # the frame ends at the next heading: the same advice under "About Acme Pharma" is a finding
+    later = LABEL_PAGE.replace("Acme Pharma makes medicines for the heart.",
+                               "You may take 2 doses at the same time to make up for a missed dose.")
+    assert [(f.rule, f.position.line) for f in lint_text(later) if f.category == "dosing"] == [
+        ("dosing-double-dose", 15)]
+
+
+@pytest.mark.parametrize("sentence", [
+    # the benefit is another clause's: what the studies show is a limitation, a harm, a prevalence
+    "While it is safer and has fewer side effects, studies have found that its protective effects wane within a year.",
+    "Fatigue has been found to lower quality of life, and studies have shown that 60 to 90 percent of patients report it.",
+    "Research has shown that even short-term use can lead to dependence — partly from its effectiveness at relieving pain.",
+])
+def test_studies_show_needs_a_benefit_in_its_own_clause(lint_text, sentence):
+    assert [f.rule for f in sentence_findings(lint_text, sentence)] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Although it is not approved for weight loss, studies show that it lowers blood pressure.",
+    "Every 10 percent drop, research shows, reduces complications by a third.",
+    "Walking lowers the risk of stroke, studies have found.",
+    "Studies show: the tea melts belly fat in a week.",
+])
+def test_studies_show_with_a_benefit_in_its_clause_is_a_finding(lint_text, sentence):
+    assert "unsupported-studies-show" in [f.rule for f in sentence_findings(lint_text, sentence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The next step is a longer trial to see if the cream can truly provide a permanent cure.",
+    "Doctors wonder whether the drug is a permanent cure.",
+    "It remains to be seen whether the effect is permanent remission.",
+])
+def test_a_question_inside_a_sentence_is_not_claimed(lint_text, sentence):
+    assert [f.rule for f in sentence_findings(lint_text, sentence)] == []
+
+
+def test_what_someone_heard_is_reported(lint_text):
+    heard = sentence_findings(lint_text, "She soon heard that studies show the tea eases joint pain.")
+    assert [(f.rule, str(f.severity), [c.cue for c in f.context]) for f in heard] == [
+        ("unsupported-studies-show", "info", ["heard that"])]
+    own = sentence_findings(lint_text, "Studies show the tea eases joint pain.")
+    assert [(f.rule, str(f.severity)) for f in own] == [("unsupported-studies-show", "minor")]
+
+
+def test_a_bracketed_footnote_after_a_word_is_a_citation(lint_text):
+    assert sentence_findings(lint_text, "Studies show that 94% of users improved within a week.[12] It comes in a pen.") == []
+    assert sentence_findings(lint_text, "Studies show that relapse is rare[3,4] in most patients.") == []
+
+
+@pytest.mark.parametrize("naming", [
+    "Jane Roe was lead author of the study, published Aug. 8 in the online edition of Nature.",
+    "The study is being presented during the Annual Meeting of the Urology Society.",
+])
+def test_a_lede_whose_story_names_the_study_is_cited(lint_text, naming):
+    text = ("Studies Show Fruit Extract Dissolves Kidney Stones\n\n"
+            f"Researchers have found that a fruit extract dissolves kidney stones in a week.\n\n{naming}\n")
+    assert [f.rule for f in lint_text(text) if f.category == "unsupported-evidence"] == []
+
+
+def test_that_before_studies_is_a_conjunction_not_that_study(lint_text):
+    """'said that studies show' reports studies in general; 'that study' is one study (a lemma
+    pattern "that (study)" once took the plural for it and dropped the claim altogether)."""
+    found = {(f.rule, str(f.severity)) for f in sentence_findings(
+        lint_text, "He said that studies show the oil kills cancer cells.")}
+    assert found >= {("unsupported-studies-show", "info"), ("overclaim-anticancer-product", "minor")}
+    assert sentence_findings(lint_text, "That study showed the oil kills cancer cells in mice.") == []

@@ -111,9 +111,42 @@ class MatchView:
     def in_one_sentence(self, start: int, end: int) -> bool:
         return self.sentence_index(start) == self.sentence_index(end - 1)
 
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """The tokens of the clause that a match [start, end) makes its claim in, within its
+        sentence: from the comma, colon or dash before it up to the next dash or semicolon
+        ("While it is safer, studies have found that its protection wanes - ..."); a match
+        that ends its clause ("..., studies have found.", "Every drop, research shows,
+        reduces ...") claims what the rest of the sentence between dashes says."""
+        s_start, s_end = self.sents[self.sentence_index(start)]
+        doc = self.doc
+        after = end
+        while after < s_end and doc[after].is_space:
+            after += 1
+        trailing = after >= s_end or doc[after].text in _CLAUSE_END
+        lo = start
+        while lo > s_start and not _breaks_clause(doc, lo - 1, comma=not trailing, colon=True):
+            lo -= 1
+        hi = end  # a colon after the match opens what it claims: "Studies show: ..."
+        while hi < s_end and not _breaks_clause(doc, hi, comma=False, colon=False):
+            hi += 1
+        return lo, hi
+
     def section_index(self, token: int) -> int:
         i = bisect.bisect_right(self.section_starts, token) - 1
         return i if self._section_ids is None else self._section_ids[i]
+
+
+_CLAUSE_END = frozenset({",", ";", ".", "!", "?", ")", ":"})
+_DASHES = frozenset({"—", "–", "--", ";"})
+
+
+def _breaks_clause(doc: Doc, i: int, comma: bool, colon: bool) -> bool:
+    """Whether token i ends one clause and starts another: a dash or semicolon, a hyphen
+    standing alone between spaces, and (if asked) a comma or a colon."""
+    text = doc[i].text
+    if text in _DASHES or (comma and text == ",") or (colon and text == ":"):
+        return True
+    return text == "-" and i > 0 and bool(doc[i - 1].whitespace_) and bool(doc[i].whitespace_)
 
 
 def key(rule_id: str, part: str) -> str:
