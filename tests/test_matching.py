@@ -189,3 +189,42 @@ def test_phrase_tables_give_what_spacys_phrase_matcher_gives(nlp, attr, text):
     got = [(nlp.vocab.strings[k], s, e) for k, s, e in ours(doc)]
     assert len(got) == len(set(got))
     assert set(got) == expected
+
+
+WHERE_TEXTS = TEXTS[:2] + GAPPED_TEXTS[:4] + ["buy online and isotretinoin 40 mg. No need needed today; buy x prescription"]
+
+
+@pytest.mark.parametrize("text", WHERE_TEXTS)
+def test_pieces_and_heads_of_keys_that_match_nowhere_are_skipped_with_the_same_matches(nlp, text, monkeypatch):
+    """With the prefilter's ranges, the matcher looks only for the pieces (gapped sequences)
+    and heads (simple sequences) of keys that may match somewhere (TokenMatcher._live): the
+    matches are those it gives when it looks for all of them and drops what lies outside."""
+    ours = TokenMatcher(nlp.vocab)
+    for key, seqs in {**SEQUENCES, **GAPPED, "online": [[{"LOWER": "buy"}, {"LOWER": "online"}]]}.items():
+        ours.add(key, seqs)
+    doc = nlp(text)
+    n = len(doc)
+    keys = sorted(ours.sequences)
+    cases = [({}, frozenset(keys)), ({k: [(0, n)] for k in keys}, frozenset(keys)),
+             ({k: [(0, n // 2), (n // 2, n)] for k in keys[::2]}, frozenset(keys)),
+             ({k: [(1, n)] for k in keys[1::2]}, frozenset(keys[1:]))]
+    for where, judged in cases:
+        got = sorted(ours(doc, where, judged))
+        with monkeypatch.context() as m:
+            m.setattr(TokenMatcher, "_live", lambda self, where, judged: None)
+            want = sorted(ours(doc, where, judged))
+        assert got == want, (where, judged)
+
+
+@pytest.mark.parametrize("text", PHRASE_TEXTS)
+def test_a_phrase_table_gives_only_the_live_keys_matches(nlp, text):
+    from claimcheck.nlp.matching import Phrases
+
+    ours = Phrases(nlp.vocab, "LOWER")
+    for key, word_lists in PHRASES.items():
+        ours.add(key, word_lists)
+    doc = nlp(text)
+    every = ours(doc)
+    for key in PHRASES:
+        live = frozenset({nlp.vocab.strings[key]})
+        assert ours(doc, live=live) == [m for m in every if m[0] in live]

@@ -22,6 +22,7 @@ second with a gap of 20).
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 
@@ -70,6 +71,7 @@ class TokenMatcher:
         self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
         self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
         self._names: set[str] = set()  # the keys and names given ids (see _id)
+        self._ids_by_key = None  # a key -> the ids of its pieces and heads (see _live), made on first use
 
     def _id(self, name: str) -> int:
         """The id of a key, or of a part's name. The names are kept: a pickled matcher
@@ -80,6 +82,7 @@ class TokenMatcher:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._ids_by_key = None
         for name in self._names:
             self.vocab.strings.add(name)
 
@@ -177,14 +180,37 @@ class TokenMatcher:
                 for a, b in (where or {}).get(judged_as, ()):
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
         rows: dict[int, list[int]] = {}  # attribute -> the doc's array of it, made once
+        live = self._live(where or {}, judged) if judged else None
         for table in self.phrases.values():
             if len(table):
-                found.extend(table(doc, _row(doc, table.attr, rows)))
+                found.extend(table(doc, _row(doc, table.attr, rows), live))
         if self._simple_seqs:
-            found.extend(self._simple_matches(doc, where or {}, judged, rows))
+            found.extend(self._simple_matches(doc, where or {}, judged, rows, live))
         if self._joins:
             found = self._joined(found, where or {}, judged)
         return found
+
+    def _live(self, where: dict[str, list[tuple[int, int]]], judged: frozenset[str]) -> frozenset[int]:
+        """The ids of pieces (of gapped sequences) and of simple sequences' heads that may
+        still lead to a match: those whose key the prefilter did not judge, or judged to
+        match somewhere (it has ranges). Most keys match nowhere in a document; their
+        pieces and heads (common words: "the", "with") would each be found at many tokens,
+        and dropped only after, in ``_joined`` and ``_simple_matches``. Matches of whole
+        keys are all given, as before: the filter only skips what would have been dropped."""
+        by_key = self._ids_by_key
+        if by_key is None:
+            by_key = self._ids_by_key = {}
+            for own, (_, key, _) in self._simple_seqs.items():
+                by_key.setdefault(self._parent.get(key, key), set()).add(own)
+            for piece_id, piece in self._piece_ids.items():
+                by_key.setdefault(self._parent[piece], set()).add(piece_id)
+            self._ids_by_key = by_key = {k: frozenset(v) for k, v in by_key.items()}
+            self._keys_of_ids = frozenset(by_key)
+            self._whole_ids = frozenset(self.vocab.strings[name] for table in self.phrases.values()
+                                        for name in table._names) - frozenset(self._piece_ids)
+        keys = set(self._keys_of_ids - judged)
+        keys.update(k for k, ranges in where.items() if ranges and k in by_key)
+        return frozenset().union(self._whole_ids, *(by_key[k] for k in keys))
 
     def _joined(self, found: list[tuple[int, int, int]], where: dict[str, list[tuple[int, int]]],
                 judged: frozenset[str]) -> list[tuple[int, int, int]]:
@@ -285,14 +311,15 @@ class TokenMatcher:
         return IDS[name], test
 
     def _simple_matches(self, doc: Doc, where: dict[str, list[tuple[int, int]]],
-                        judged: frozenset[str], rows: dict[int, list[int]]) -> list[tuple[int, int, int]]:
+                        judged: frozenset[str], rows: dict[int, list[int]],
+                        live: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
         """The matches of the simple sequences (see ``_simple``): where the head matches,
         then token by token (an optional one taken or left), every end spaCy's Matcher
         would give, once per key and span; a judged key only within its ranges."""
         attrs = self._attrs
         columns = {attr: _row(doc, attr, rows) for attr in attrs} if len(doc) else {}
         heads: list[tuple[int, int, int]] = [m for table in self.headed.values() if len(table)
-                                             for m in table(doc, _row(doc, table.attr, rows))]
+                                             for m in table(doc, _row(doc, table.attr, rows), live)]
         if self._tested_next is None:
             self._tested_next = self._by_next_token()
         n = len(doc)
@@ -312,6 +339,7 @@ class TokenMatcher:
                                 heads.extend((own, p, p + 1) for own in owns)
         found: set[tuple[int, int, int]] = set()
         simple_seqs, parent = self._simple_seqs, self._parent
+        range_starts: dict[str, list[int]] = {}  # a judged key -> where its ranges start
         for own, start, end in heads:
             key_id, key, rest = simple_seqs[own]
             limit = n
@@ -320,7 +348,12 @@ class TokenMatcher:
                 ranges = where.get(judged_as)
                 if not ranges:
                     continue  # the prefilter found no unit where it may match
-                limit = next((b for a, b in ranges if a <= start and end <= b), -1)
+                # the range holding the head: the ranges are the units', disjoint and in order
+                starts = range_starts.get(judged_as)
+                if starts is None:
+                    starts = range_starts[judged_as] = [a for a, _ in ranges]
+                i = bisect.bisect_right(starts, start) - 1
+                limit = ranges[i][1] if i >= 0 else -1
                 if end > limit:
                     continue
             if not rest:
@@ -376,8 +409,10 @@ class Phrases:
                 keys.add(key_id)
                 self._count += 1
 
-    def __call__(self, doc: Doc, row: list[int] | None = None) -> list[tuple[int, int, int]]:
-        """The matches in ``doc`` (``row``: its attribute array as a list, if already made)."""
+    def __call__(self, doc: Doc, row: list[int] | None = None,
+                 live: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
+        """The matches in ``doc`` (``row``: its attribute array as a list, if already made);
+        with ``live``, only those of the keys it holds."""
         if not self._count or not len(doc):
             return []
         if row is None:
@@ -390,8 +425,8 @@ class Phrases:
             j = i + 1
             while node is not None:
                 ends = node.get(None)
-                if ends:
-                    found.extend((k, i, j) for k in ends)
+                if ends and (live is None or not live.isdisjoint(ends)):
+                    found.extend((k, i, j) for k in ends if live is None or k in live)
                 if j >= n:
                     break
                 node = node.get(row[j])
