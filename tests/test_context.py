@@ -506,3 +506,29 @@ def test_a_markdown_heading_repeating_a_quotation_is_the_speakers():
     result = claimcheck.lint_text(text, filename="story.md", isolated=True)
     found = [f for f in result.findings if f.rule == "sensational-hype" and f.position.line == 5]
     assert [(str(f.severity), f.position.column) for f in found] == [("info", 4)]
+
+
+@pytest.mark.parametrize("text", ["", "one", "A line.\nAnother line.\n\n  Third \"quoted\" one.\n",
+                                  "\n\nLeading breaks, then words.\n \nand a space line\n",
+                                  "No break at all, just one paragraph of words."])
+def test_paragraphs_found_from_arrays_are_those_walked_token_by_token(text):
+    """context._Paragraphs bisects the Doc's line-break tokens: the same [lo, hi) as walking
+    out from the tokens while no white space token holds a line break."""
+    import spacy
+
+    from claimcheck.nlp.context import _Paragraphs
+
+    doc = spacy.blank("en")(text)
+
+    def walked(first: int, last: int) -> tuple[int, int]:
+        lo, hi = first, last + 1
+        while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
+            lo -= 1
+        while hi < len(doc) and not (doc[hi].is_space and "\n" in doc[hi].text):
+            hi += 1
+        return lo, hi
+
+    paragraphs = _Paragraphs(doc)
+    for first in range(len(doc)):
+        for last in range(first, len(doc)):
+            assert paragraphs.around(first, last) == walked(first, last)
