@@ -228,3 +228,18 @@ def test_a_phrase_table_gives_only_the_live_keys_matches(nlp, text):
     for key in PHRASES:
         live = frozenset({nlp.vocab.strings[key]})
         assert ours(doc, live=live) == [m for m in every if m[0] in live]
+
+
+def test_positions_are_those_holding_one_of_the_values():
+    import numpy
+
+    from claimcheck.nlp.matching import _positions
+
+    rng = numpy.random.default_rng(7)
+    for size in (0, 1, 5, 200):
+        array = rng.integers(0, 2**64 - 1, size=size, dtype=numpy.uint64, endpoint=True)
+        array[::3] = 2**64 - 1  # the largest value, past every other one
+        array[1::4] = 0
+        for values in ([], [0], [2**64 - 1], sorted({*array[:3].tolist(), 5, 2**63})):
+            want = [i for i, v in enumerate(array.tolist()) if v in values]
+            assert _positions(array, numpy.array(values, dtype=numpy.uint64)) == want

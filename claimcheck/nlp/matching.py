@@ -26,6 +26,7 @@ import bisect
 import itertools
 import re
 
+import numpy
 from spacy.attrs import IDS, LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -183,7 +184,7 @@ class TokenMatcher:
         live = self._live(where or {}, judged) if judged else None
         for table in self.phrases.values():
             if len(table):
-                found.extend(table(doc, _row(doc, table.attr, rows), live))
+                found.extend(table(doc, _row(doc, table.attr, rows), live, _array(doc, table.attr, rows)))
         if self._simple_seqs:
             found.extend(self._simple_matches(doc, where or {}, judged, rows, live))
         if self._joins:
@@ -267,13 +268,13 @@ class TokenMatcher:
             return None  # no word and no required test to start from
         return tests[0][:2], tests[1:]
 
-    def _by_next_token(self) -> dict[int, dict[int, tuple[list[int], dict[int, dict[int, list[int]]]]]]:
+    def _by_next_token(self) -> dict[int, "_ByValue"]:
         """The simple sequences that start with a token test (a number, "#num out of ..."),
         by that test's attribute and value: (those to follow up at every such token, and those
         whose next token must have one value, by its attribute and value). Many sequences
         share a first test; a token that is followed by none of their second words then costs
         a look-up, not a try of each."""
-        out: dict[int, dict[int, tuple[list[int], dict[int, dict[int, list[int]]]]]] = {}
+        out: dict[int, _ByValue] = {}
         for attr, by_value in self._tested.items():
             for value, owns in by_value.items():
                 anyway: list[int] = []
@@ -284,7 +285,9 @@ class TokenMatcher:
                         by_next.setdefault(rest[0][0], {}).setdefault(rest[0][1], []).append(own)
                     else:
                         anyway.append(own)
-                out.setdefault(attr, {})[value] = (anyway, by_next)
+                out.setdefault(attr, _ByValue())[value] = (anyway, by_next)
+        for by_value in out.values():
+            by_value.sorted_values = numpy.array(sorted(by_value), dtype=numpy.uint64)
         return out
 
     def _test(self, token: dict) -> tuple[int, object] | None:
@@ -319,18 +322,16 @@ class TokenMatcher:
         attrs = self._attrs
         columns = {attr: _row(doc, attr, rows) for attr in attrs} if len(doc) else {}
         heads: list[tuple[int, int, int]] = [m for table in self.headed.values() if len(table)
-                                             for m in table(doc, _row(doc, table.attr, rows), live)]
+                                             for m in table(doc, _row(doc, table.attr, rows), live,
+                                                            _array(doc, table.attr, rows))]
         if self._tested_next is None:
             self._tested_next = self._by_next_token()
         n = len(doc)
         for attr, by_value in self._tested_next.items():
             values = columns.get(attr)
-            if values and not by_value.keys().isdisjoint(values):
-                for p, value in enumerate(values):
-                    entry = by_value.get(value)
-                    if entry is None:
-                        continue
-                    anyway, by_next = entry
+            if values:
+                for p in _positions(_array(doc, attr, rows), by_value.sorted_values):
+                    anyway, by_next = by_value[values[p]]
                     heads.extend((own, p, p + 1) for own in anyway)
                     if p + 1 < n:
                         for next_attr, owns_of in by_next.items():
@@ -387,6 +388,7 @@ class Phrases:
         self._root: dict = {}
         self._count = 0
         self._names: set[str] = set()  # its keys (see TokenMatcher._id)
+        self._starts: numpy.ndarray | None = None  # the words phrases start with (_first_words)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -398,6 +400,7 @@ class Phrases:
 
     def add(self, key: str, word_lists: list[list[str]]) -> None:
         self._names.add(key)
+        self._starts = None
         key_id = self.vocab.strings.add(key)
         strings = self.vocab.strings
         for words in word_lists:
@@ -409,19 +412,21 @@ class Phrases:
                 keys.add(key_id)
                 self._count += 1
 
-    def __call__(self, doc: Doc, row: list[int] | None = None,
-                 live: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
-        """The matches in ``doc`` (``row``: its attribute array as a list, if already made);
-        with ``live``, only those of the keys it holds."""
+    def __call__(self, doc: Doc, row: list[int] | None = None, live: frozenset[int] | None = None,
+                 array: numpy.ndarray | None = None) -> list[tuple[int, int, int]]:
+        """The matches in ``doc`` (``row``, ``array``: its attribute array as a list and as
+        an array, if already made); with ``live``, only those of the keys it holds."""
         if not self._count or not len(doc):
             return []
+        if array is None:
+            array = doc.to_array(self.attr)
         if row is None:
-            row = doc.to_array(self.attr).tolist()
+            row = array.tolist()
         root = self._root
         n = len(row)
         found: list[tuple[int, int, int]] = []
-        for i, h in enumerate(row):
-            node = root.get(h)
+        for i in _positions(array, self._first_words()):
+            node = root[row[i]]
             j = i + 1
             while node is not None:
                 ends = node.get(None)
@@ -434,11 +439,44 @@ class Phrases:
         return found
 
 
-def _row(doc: Doc, attr: int, rows: dict[int, list[int]]) -> list[int]:
+    def _first_words(self) -> numpy.ndarray:
+        """The words phrases start with, sorted (see _positions)."""
+        if self._starts is None:
+            self._starts = numpy.array(sorted(self._root), dtype=numpy.uint64)
+        return self._starts
+
+
+class _ByValue(dict):
+    """A value of a token test -> what follows it up (TokenMatcher._by_next_token), with
+    the values sorted for _positions."""
+
+    sorted_values: numpy.ndarray
+
+
+def _positions(array: numpy.ndarray, values: numpy.ndarray) -> list[int]:
+    """The positions in ``array`` that hold one of the (sorted) ``values``. Finding them in
+    numpy, not by a Python look-up at every token, leaves Python only the tokens a phrase
+    or a test may start at (a fifth of them on FakeHealth)."""
+    if not len(values):
+        return []
+    at = numpy.searchsorted(values, array)
+    at[at == len(values)] = 0
+    return numpy.flatnonzero(values[at] == array).tolist()
+
+
+def _row(doc: Doc, attr: int, rows: dict) -> list[int]:
+    """The doc's array of an attribute as a list, made once per call of a matcher."""
     row = rows.get(attr)
     if row is None:
-        row = rows[attr] = doc.to_array(attr).tolist()
+        row = rows[attr] = _array(doc, attr, rows).tolist()
     return row
+
+
+def _array(doc: Doc, attr: int, rows: dict) -> numpy.ndarray:
+    array = rows.get((attr,))
+    if array is None:
+        array = rows[(attr,)] = doc.to_array(attr)
+    return array
 
 
 def literal_words(token: dict) -> tuple[str, list[str]] | None:
