@@ -54,6 +54,9 @@ class TokenMatcher:
         self.vocab = vocab
         self.general: list[tuple[str | None, frozenset[int] | None, Matcher]] = []
         self.phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
+        # the pieces of gapped sequences that are phrases: apart, so that joining them
+        # (_joined) need not look through every other match for theirs
+        self.piece_phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
         self.shared = shared
         self.max_phrases = max_phrases
@@ -98,7 +101,7 @@ class TokenMatcher:
             pieces, gaps = split
             names = [f"{key}\x1e{len(self._joins)}.{n}" for n in range(len(pieces))]
             for name, piece in zip(names, pieces):
-                self._add(name, [piece])
+                self._add(name, [piece], piece=True)
                 self._piece_ids[self._id(name)] = name
                 self._parent[name] = key
             self._joins_from.setdefault(names[0], []).append(len(self._joins))
@@ -106,7 +109,9 @@ class TokenMatcher:
         if whole:
             self._add(key, whole)
 
-    def _add(self, key: str, seqs: list[Sequence]) -> None:
+    def _add(self, key: str, seqs: list[Sequence], piece: bool = False) -> None:
+        """Add a key's sequences (``piece``: one piece of a gapped sequence, its key the
+        piece's name) to the matcher that fits them."""
         general: list[Sequence] = []
         phrases: dict[str, list[list[str]]] = {attr: [] for attr in PHRASE_ATTRS}
         for seq in seqs:
@@ -147,7 +152,7 @@ class TokenMatcher:
             self.general.append((key, self._anchors(general), matcher))
         for attr, word_lists in phrases.items():
             if word_lists:
-                self.phrases[attr].add(key, word_lists)
+                (self.piece_phrases if piece else self.phrases)[attr].add(key, word_lists)
 
     def _anchors(self, seqs: list[Sequence]) -> frozenset[int] | None:
         """Hashes of words of which a document must contain one for any sequence to match:
@@ -180,24 +185,26 @@ class TokenMatcher:
                     continue
                 for a, b in (where or {}).get(judged_as, ()):
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
-        rows: dict[int, list[int]] = {}  # attribute -> the doc's array of it, made once
+        rows: dict = {}  # attribute -> the doc's array of it, made once (_row, _array)
         live = self._live(where or {}, judged) if judged else None
+        whole: list[tuple[int, int, int]] = []
         for table in self.phrases.values():
             if len(table):
-                found.extend(table(doc, _row(doc, table.attr, rows), live, _array(doc, table.attr, rows)))
-        if self._simple_seqs:
-            found.extend(self._simple_matches(doc, where or {}, judged, rows, live))
-        if self._joins:
-            found = self._joined(found, where or {}, judged)
-        return found
+                whole.extend(table(doc, _row(doc, table.attr, rows), None, _array(doc, table.attr, rows)))
+        simple = self._simple_matches(doc, where or {}, judged, rows, live) if self._simple_seqs else []
+        if not self._joins:
+            return found + whole + simple
+        pieces = [m for table in self.piece_phrases.values() if len(table)
+                  for m in table(doc, _row(doc, table.attr, rows), live, _array(doc, table.attr, rows))]
+        return self._joined([(found, True), (whole, False), (simple, True)], pieces, where or {}, judged)
 
     def _live(self, where: dict[str, list[tuple[int, int]]], judged: frozenset[str]) -> frozenset[int]:
         """The ids of pieces (of gapped sequences) and of simple sequences' heads that may
         still lead to a match: those whose key the prefilter did not judge, or judged to
         match somewhere (it has ranges). Most keys match nowhere in a document; their
         pieces and heads (common words: "the", "with") would each be found at many tokens,
-        and dropped only after, in ``_joined`` and ``_simple_matches``. Matches of whole
-        keys are all given, as before: the filter only skips what would have been dropped."""
+        and dropped only after, in ``_joined`` and ``_simple_matches``: the filter only
+        skips what would have been dropped. (Whole keys' phrase tables are not filtered.)"""
         by_key = self._ids_by_key
         if by_key is None:
             by_key = self._ids_by_key = {}
@@ -207,25 +214,29 @@ class TokenMatcher:
                 by_key.setdefault(self._parent[piece], set()).add(piece_id)
             self._ids_by_key = by_key = {k: frozenset(v) for k, v in by_key.items()}
             self._keys_of_ids = frozenset(by_key)
-            self._whole_ids = frozenset(self.vocab.strings[name] for table in self.phrases.values()
-                                        for name in table._names) - frozenset(self._piece_ids)
         keys = set(self._keys_of_ids - judged)
         keys.update(k for k, ranges in where.items() if ranges and k in by_key)
-        return frozenset().union(self._whole_ids, *(by_key[k] for k in keys))
+        return frozenset().union(*(by_key[k] for k in keys))
 
-    def _joined(self, found: list[tuple[int, int, int]], where: dict[str, list[tuple[int, int]]],
-                judged: frozenset[str]) -> list[tuple[int, int, int]]:
-        """``found`` without the pieces' matches, with the gapped sequences they make: every
-        (start, end) spaCy's Matcher would give for the whole sequence, once per key."""
+    def _joined(self, found: list[tuple[list[tuple[int, int, int]], bool]], pieces: list[tuple[int, int, int]],
+                where: dict[str, list[tuple[int, int]]], judged: frozenset[str]) -> list[tuple[int, int, int]]:
+        """The matches ``found`` (lists, each told whether it may hold pieces' matches) without
+        the pieces', with the gapped sequences they and ``pieces`` make: every (start, end)
+        spaCy's Matcher would give for the whole sequence, once per key."""
         piece_ids = self._piece_ids
         by_piece: dict[str, dict[int, list[int]]] = {}
         kept: list[tuple[int, int, int]] = []
-        for match_id, start, end in found:
-            piece = piece_ids.get(match_id)
-            if piece is None:
-                kept.append((match_id, start, end))
-            else:
-                by_piece.setdefault(piece, {}).setdefault(start, []).append(end)
+        for matches, mixed in found:
+            if not mixed:
+                kept.extend(matches)
+                continue
+            for match_id, start, end in matches:
+                if match_id in piece_ids:
+                    pieces.append((match_id, start, end))
+                else:
+                    kept.append((match_id, start, end))
+        for match_id, start, end in pieces:
+            by_piece.setdefault(piece_ids[match_id], {}).setdefault(start, []).append(end)
         have = set(kept)
         # only the sequences whose first piece matched, in the order they were added
         for i in sorted(i for piece in by_piece for i in self._joins_from.get(piece, ())):
