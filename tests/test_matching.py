@@ -243,3 +243,31 @@ def test_positions_are_those_holding_one_of_the_values():
         for values in ([], [0], [2**64 - 1], sorted({*array[:3].tolist(), 5, 2**63})):
             want = [i for i, v in enumerate(array.tolist()) if v in values]
             assert _positions(array, numpy.array(values, dtype=numpy.uint64)) == want
+
+
+OPENING = {
+    # optional words first: spelled out as the sequences starting at each (matching._opened)
+    "cure": [[{"LOWER": {"IN": ["a", "the", "real"]}, "OP": "?"}, {"LOWER": "cure"}, {"LOWER": "for"},
+              {"LOWER": {"IN": ["acne", "gout"]}}],
+             [{"LOWER": "total", "OP": "?"}, {"LOWER": "cure", "OP": "?"}, {"LIKE_NUM": True}, {"LOWER": "days"}]],
+}
+
+OPENING_TEXTS = ["A cure for acne, the cure for gout; cure for acne. real cure for gout",
+                 "total cure 3 days, cure 4 days, total 5 days and 6 days. total total cure cure 7 days", ""]
+
+
+@pytest.mark.parametrize("text", OPENING_TEXTS)
+def test_sequences_opening_with_optional_words_take_the_array_path_with_spacys_matches(nlp, text):
+    ours = TokenMatcher(nlp.vocab, max_phrases=1)  # not phrases: the simple-sequence path
+    matcher = Matcher(nlp.vocab)
+    for key, seqs in OPENING.items():
+        ours.add(key, seqs)
+        matcher.add(key, seqs)
+    assert ours._simple_seqs and not ours.general
+    doc = nlp(text)
+    got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
+    assert len(got) == len(set(got)), "each span once per key"
+    assert set(got) == {(nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc)}
+    n = len(doc)
+    judged = {(s, e) for _, s, e in ours(doc, {"cure": [(0, n // 2)]}, frozenset({"cure"}))}
+    assert judged == {(s, e) for _, s, e in matcher(doc[0:n // 2])}
