@@ -271,3 +271,26 @@ def test_sequences_opening_with_optional_words_take_the_array_path_with_spacys_m
     n = len(doc)
     judged = {(s, e) for _, s, e in ours(doc, {"cure": [(0, n // 2)]}, frozenset({"cure"}))}
     assert judged == {(s, e) for _, s, e in matcher(doc[0:n // 2])}
+
+
+SHARED_PIECES = {
+    "shared": [[{"LOWER": "no"}, {"OP": "{0,2}"}, {"LOWER": "needed"}],
+               [{"LOWER": "no"}, {"OP": "{0,3}"}, {"LOWER": "today"}],
+               [{"LOWER": "rx"}, {"OP": "{0,1}"}, {"LOWER": "needed"}, {"OP": "{0,1}"}, {"LOWER": "no"}]],
+    "other": [[{"LOWER": "no"}, {"OP": "{0,1}"}, {"LOWER": "today"}]],
+}
+
+
+@pytest.mark.parametrize("text", GAPPED_TEXTS + ["no x needed today rx needed no no today", "rx y needed z no"])
+def test_pieces_a_key_repeats_are_matched_once_and_joined_as_spacy_does(nlp, text):
+    ours = TokenMatcher(nlp.vocab)
+    matcher = Matcher(nlp.vocab)
+    for key, seqs in SHARED_PIECES.items():
+        ours.add(key, seqs)
+        matcher.add(key, seqs)
+    # shared's 7 pieces are 4 distinct ones ("no" and "needed" repeat), other has its own 2
+    assert len(set(ours._piece_ids.values())) == 6 and len(ours._joins) == 4
+    doc = nlp(text)
+    got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
+    assert len(got) == len(set(got))
+    assert set(got) == {(nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc)}
