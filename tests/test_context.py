@@ -606,3 +606,29 @@ def test_that_before_studies_is_a_conjunction_not_that_study(lint_text):
         lint_text, "He said that studies show the oil kills cancer cells.")}
     assert found >= {("unsupported-studies-show", "info"), ("overclaim-anticancer-product", "minor")}
     assert sentence_findings(lint_text, "That study showed the oil kills cancer cells in mice.") == []
+
+
+@pytest.mark.parametrize("text", ["", "one", "A line.\nAnother line.\n\n  Third \"quoted\" one.\n",
+                                  "\n\nLeading breaks, then words.\n \nand a space line\n",
+                                  "No break at all, just one paragraph of words."])
+def test_paragraphs_found_from_arrays_are_those_walked_token_by_token(text):
+    """context._Paragraphs bisects the Doc's line-break tokens: the same [lo, hi) as walking
+    out from the tokens while no white space token holds a line break."""
+    import spacy
+
+    from claimcheck.nlp.context import _Paragraphs
+
+    doc = spacy.blank("en")(text)
+
+    def walked(first: int, last: int) -> tuple[int, int]:
+        lo, hi = first, last + 1
+        while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
+            lo -= 1
+        while hi < len(doc) and not (doc[hi].is_space and "\n" in doc[hi].text):
+            hi += 1
+        return lo, hi
+
+    paragraphs = _Paragraphs(doc)
+    for first in range(len(doc)):
+        for last in range(first, len(doc)):
+            assert paragraphs.around(first, last) == walked(first, last)

@@ -126,3 +126,14 @@ def test_no_page_of_the_development_set_in_another_language_gets_a_finding(linte
 @pytest.mark.parametrize("text", [SPANISH, GERMAN])
 def test_language_of_a_long_document_is_told_from_its_start(text):
     assert detect(text * 2000).code == detect(text).code
+
+
+@pytest.mark.parametrize("text", ["", "Plain ASCII words, digits 123 and under_scores.", "A\tB\nc-d'e",
+                                  "Non-ASCII: café, naïve, Straße, ½ and ² and \u212a (Kelvin)."])
+def test_the_ascii_shortcuts_count_what_the_regexes_count(text):
+    from claimcheck.nlp import language
+
+    assert language._letters(text) == len(language._LETTER.findall(text))
+    lowered = text.lower()
+    if lowered.isascii():
+        assert language._ASCII_WORD.findall(lowered) == language._WORD.findall(lowered)

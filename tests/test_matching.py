@@ -189,3 +189,108 @@ def test_phrase_tables_give_what_spacys_phrase_matcher_gives(nlp, attr, text):
     got = [(nlp.vocab.strings[k], s, e) for k, s, e in ours(doc)]
     assert len(got) == len(set(got))
     assert set(got) == expected
+
+
+WHERE_TEXTS = TEXTS[:2] + GAPPED_TEXTS[:4] + ["buy online and isotretinoin 40 mg. No need needed today; buy x prescription"]
+
+
+@pytest.mark.parametrize("text", WHERE_TEXTS)
+def test_pieces_and_heads_of_keys_that_match_nowhere_are_skipped_with_the_same_matches(nlp, text, monkeypatch):
+    """With the prefilter's ranges, the matcher looks only for the pieces (gapped sequences)
+    and heads (simple sequences) of keys that may match somewhere (TokenMatcher._live): the
+    matches are those it gives when it looks for all of them and drops what lies outside."""
+    ours = TokenMatcher(nlp.vocab)
+    for key, seqs in {**SEQUENCES, **GAPPED, "online": [[{"LOWER": "buy"}, {"LOWER": "online"}]]}.items():
+        ours.add(key, seqs)
+    doc = nlp(text)
+    n = len(doc)
+    keys = sorted(ours.sequences)
+    cases = [({}, frozenset(keys)), ({k: [(0, n)] for k in keys}, frozenset(keys)),
+             ({k: [(0, n // 2), (n // 2, n)] for k in keys[::2]}, frozenset(keys)),
+             ({k: [(1, n)] for k in keys[1::2]}, frozenset(keys[1:]))]
+    for where, judged in cases:
+        got = sorted(ours(doc, where, judged))
+        with monkeypatch.context() as m:
+            m.setattr(TokenMatcher, "_live", lambda self, where, judged: None)
+            want = sorted(ours(doc, where, judged))
+        assert got == want, (where, judged)
+
+
+@pytest.mark.parametrize("text", PHRASE_TEXTS)
+def test_a_phrase_table_gives_only_the_live_keys_matches(nlp, text):
+    from claimcheck.nlp.matching import Phrases
+
+    ours = Phrases(nlp.vocab, "LOWER")
+    for key, word_lists in PHRASES.items():
+        ours.add(key, word_lists)
+    doc = nlp(text)
+    every = ours(doc)
+    for key in PHRASES:
+        live = frozenset({nlp.vocab.strings[key]})
+        assert ours(doc, live=live) == [m for m in every if m[0] in live]
+
+
+def test_positions_are_those_holding_one_of_the_values():
+    import numpy
+
+    from claimcheck.nlp.matching import _positions
+
+    rng = numpy.random.default_rng(7)
+    for size in (0, 1, 5, 200):
+        array = rng.integers(0, 2**64 - 1, size=size, dtype=numpy.uint64, endpoint=True)
+        array[::3] = 2**64 - 1  # the largest value, past every other one
+        array[1::4] = 0
+        for values in ([], [0], [2**64 - 1], sorted({*array[:3].tolist(), 5, 2**63})):
+            want = [i for i, v in enumerate(array.tolist()) if v in values]
+            assert _positions(array, numpy.array(values, dtype=numpy.uint64)) == want
+
+
+OPENING = {
+    # optional words first: spelled out as the sequences starting at each (matching._opened)
+    "cure": [[{"LOWER": {"IN": ["a", "the", "real"]}, "OP": "?"}, {"LOWER": "cure"}, {"LOWER": "for"},
+              {"LOWER": {"IN": ["acne", "gout"]}}],
+             [{"LOWER": "total", "OP": "?"}, {"LOWER": "cure", "OP": "?"}, {"LIKE_NUM": True}, {"LOWER": "days"}]],
+}
+
+OPENING_TEXTS = ["A cure for acne, the cure for gout; cure for acne. real cure for gout",
+                 "total cure 3 days, cure 4 days, total 5 days and 6 days. total total cure cure 7 days", ""]
+
+
+@pytest.mark.parametrize("text", OPENING_TEXTS)
+def test_sequences_opening_with_optional_words_take_the_array_path_with_spacys_matches(nlp, text):
+    ours = TokenMatcher(nlp.vocab, max_phrases=1)  # not phrases: the simple-sequence path
+    matcher = Matcher(nlp.vocab)
+    for key, seqs in OPENING.items():
+        ours.add(key, seqs)
+        matcher.add(key, seqs)
+    assert ours._simple_seqs and not ours.general
+    doc = nlp(text)
+    got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
+    assert len(got) == len(set(got)), "each span once per key"
+    assert set(got) == {(nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc)}
+    n = len(doc)
+    judged = {(s, e) for _, s, e in ours(doc, {"cure": [(0, n // 2)]}, frozenset({"cure"}))}
+    assert judged == {(s, e) for _, s, e in matcher(doc[0:n // 2])}
+
+
+SHARED_PIECES = {
+    "shared": [[{"LOWER": "no"}, {"OP": "{0,2}"}, {"LOWER": "needed"}],
+               [{"LOWER": "no"}, {"OP": "{0,3}"}, {"LOWER": "today"}],
+               [{"LOWER": "rx"}, {"OP": "{0,1}"}, {"LOWER": "needed"}, {"OP": "{0,1}"}, {"LOWER": "no"}]],
+    "other": [[{"LOWER": "no"}, {"OP": "{0,1}"}, {"LOWER": "today"}]],
+}
+
+
+@pytest.mark.parametrize("text", GAPPED_TEXTS + ["no x needed today rx needed no no today", "rx y needed z no"])
+def test_pieces_a_key_repeats_are_matched_once_and_joined_as_spacy_does(nlp, text):
+    ours = TokenMatcher(nlp.vocab)
+    matcher = Matcher(nlp.vocab)
+    for key, seqs in SHARED_PIECES.items():
+        ours.add(key, seqs)
+        matcher.add(key, seqs)
+    # shared's 7 pieces are 4 distinct ones ("no" and "needed" repeat), other has its own 2
+    assert len(set(ours._piece_ids.values())) == 6 and len(ours._joins) == 4
+    doc = nlp(text)
+    got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
+    assert len(got) == len(set(got))
+    assert set(got) == {(nlp.vocab.strings[m], s, e) for m, s, e in matcher(doc)}

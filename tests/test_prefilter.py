@@ -140,3 +140,23 @@ def test_matches_never_cross_a_sentence_start(linter):
     rule = "finasteride-side-effects-always-reversible"
     assert rule in rules("I took finasteride and the side effects all went away.")
     assert rule not in rules("I took finasteride and had side effects. All went away.")
+
+
+def test_entries_in_buckets_find_the_units_each_entry_tested_alone_finds(linter, monkeypatch):
+    """Scan.driving tests a key's entries at an anchor bucket by bucket (prefilter/core.py
+    _buckets): the same units for each key as testing every entry."""
+    from claimcheck.prefilter.scan import Scan
+
+    pf = linter.prefilter
+    assert any(len(buckets) > 1 for pairs in pf._anchor_keys.values() for _, buckets in pairs)
+    flat = {a: [(common, [(None, [e for _, es in buckets for e in es])]) for common, buckets in pairs]
+            for a, pairs in pf._anchor_keys.items()}
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    assert texts
+    for text in texts:
+        got = Scan(pf, text, text.lower()).driving()
+        with monkeypatch.context() as m:
+            m.setattr(pf, "_anchor_keys", flat)
+            want = Scan(pf, text, text.lower()).driving()
+        assert got == want

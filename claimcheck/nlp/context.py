@@ -6,6 +6,7 @@ a finding is the rule's business (engine), not this module's.
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 
@@ -251,14 +252,15 @@ class ContextMarker:
                 if mark is not None:
                     marks.append(mark)
             marks.extend(self._refuted_next(sents, marks))
+        paragraphs = _Paragraphs(doc)
         if self.quote_type and self.quote_pairs:
-            marks.extend(self._quoted(doc))
+            marks.extend(self._quoted(doc, paragraphs))
         if self.paragraph_type:
-            marks.extend(self._paragraph_speaker(doc, marks))
+            marks.extend(self._paragraph_speaker(doc, marks, paragraphs))
         doc._.claimcheck_context = marks
         return doc
 
-    def _quoted(self, doc: Doc) -> list[ContextMark]:
+    def _quoted(self, doc: Doc, paragraphs: "_Paragraphs") -> list[ContextMark]:
         """Words between paired quotation marks, in one paragraph and at most quote_reach tokens
         apart: someone else's words (quote_type), or, when a short phrase and no sentence, a
         phrase mentioned rather than used (phrase_type: 'a search for "buy isotretinoin"').
@@ -267,6 +269,7 @@ class ContextMarker:
         its end (the printer's convention): its paragraphs are one quotation, attributed by
         the words before its first opening mark or after its last closing one."""
         orths, spaces = doc.to_array([ORTH, IS_SPACE]).T.tolist()
+        strings = doc.vocab.strings
         marks: list[ContextMark] = []
         open_at, closer = -1, 0
         earlier: list[tuple[int, int]] = []  # the paragraphs of a quotation that runs on
@@ -274,7 +277,7 @@ class ContextMarker:
         paragraph_start = True
         speaker: int | None = None  # the speech verb of the paragraph's last attributed quotation
         for i, (orth, space) in enumerate(zip(orths, spaces)):
-            if space and "\n" in doc[i].text:
+            if space and "\n" in strings[orth]:
                 if open_at < 0:
                     speaker = None  # a new paragraph, a new speaker
                 if open_at >= 0:
@@ -293,10 +296,10 @@ class ContextMarker:
                 # paragraph_chars: a text on one long line has no paragraphs to speak of, and a
                 # long document's part sees that much beyond what it owns (parts.py)
                 if earlier and self.paragraph_chars and \
-                        _chars(doc, *_paragraph(doc, earlier[0][0], i)) > self.paragraph_chars:
+                        _chars(doc, *paragraphs.around(earlier[0][0], i)) > self.paragraph_chars:
                     earlier = []  # too long to be judged whole in a part (parts.py): its last paragraph alone
                 if i - open_at > 1 or earlier:
-                    short = _chars(doc, *_paragraph(doc, i, i)) <= self.paragraph_chars
+                    short = _chars(doc, *paragraphs.around(i, i)) <= self.paragraph_chars
                     found, said = self._quotation(doc, orths, spaces, earlier + [(open_at, i)],
                                                   speaker if short else None)
                     marks.extend(found)
@@ -370,7 +373,7 @@ class ContextMarker:
                 return k
         return None
 
-    def _paragraph_speaker(self, doc: Doc, marks: list[ContextMark]) -> list[ContextMark]:
+    def _paragraph_speaker(self, doc: Doc, marks: list[ContextMark], paragraphs: "_Paragraphs") -> list[ContextMark]:
         """A news paragraph names its speaker once ('..., Tamborlane said.'): each paragraph of
         at most paragraph_chars characters holding a speech cue (paragraph_speaker: cues) is
         reported speech as a whole."""
@@ -380,7 +383,7 @@ class ContextMarker:
         out: list[ContextMark] = []
         done: set[int] = set()
         for m in speakers:
-            lo, hi = _paragraph(doc, m.cue_start, m.cue_end - 1)
+            lo, hi = paragraphs.around(m.cue_start, m.cue_end - 1)
             if lo in done:
                 continue
             done.add(lo)
@@ -447,15 +450,30 @@ class ContextMarker:
         return ContextMark(cue.type, doc[start:end].text, start, end, lo, hi)
 
 
-def _paragraph(doc: Doc, first: int, last: int) -> tuple[int, int]:
-    """[lo, hi): the tokens of the paragraphs holding tokens ``first`` to ``last`` (a
-    paragraph ends at white space holding a line break)."""
-    lo, hi = first, last + 1
-    while lo > 0 and not (doc[lo - 1].is_space and "\n" in doc[lo - 1].text):
-        lo -= 1
-    while hi < len(doc) and not (doc[hi].is_space and "\n" in doc[hi].text):
-        hi += 1
-    return lo, hi
+class _Paragraphs:
+    """Where a Doc's paragraphs end: its white space tokens holding a line break, found once
+    from its arrays (on first use) rather than by walking Token objects out from each
+    quotation or speaker, which made a Token per word of the paragraph every time."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self._breaks: list[int] | None = None
+
+    def breaks(self) -> list[int]:
+        if self._breaks is None:
+            strings = self.doc.vocab.strings
+            orths, spaces = self.doc.to_array([ORTH, IS_SPACE]).T.tolist() if len(self.doc) else ([], [])
+            self._breaks = [i for i, (orth, space) in enumerate(zip(orths, spaces))
+                            if space and "\n" in strings[orth]]
+        return self._breaks
+
+    def around(self, first: int, last: int) -> tuple[int, int]:
+        """[lo, hi): the tokens of the paragraphs holding tokens ``first`` to ``last`` (a
+        paragraph ends at white space holding a line break)."""
+        breaks = self.breaks()
+        i = bisect.bisect_left(breaks, first)
+        j = bisect.bisect_left(breaks, last + 1)
+        return (breaks[i - 1] + 1 if i else 0), (breaks[j] if j < len(breaks) else len(self.doc))
 
 
 def _chars(doc: Doc, lo: int, hi: int) -> int:

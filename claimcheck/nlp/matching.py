@@ -22,9 +22,12 @@ second with a gap of 20).
 """
 from __future__ import annotations
 
+import bisect
 import itertools
+import json
 import re
 
+import numpy
 from spacy.attrs import IDS, LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -52,6 +55,9 @@ class TokenMatcher:
         self.vocab = vocab
         self.general: list[tuple[str | None, frozenset[int] | None, Matcher]] = []
         self.phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
+        # the pieces of gapped sequences that are phrases: apart, so that joining them
+        # (_joined) need not look through every other match for theirs
+        self.piece_phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
         self.shared = shared
         self.max_phrases = max_phrases
@@ -69,7 +75,9 @@ class TokenMatcher:
         self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
         self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
         self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
+        self._piece_names: dict[tuple[str, str], str] = {}  # (key, piece as JSON) -> the piece's key
         self._names: set[str] = set()  # the keys and names given ids (see _id)
+        self._ids_by_key = None  # a key -> the ids of its pieces and heads (see _live), made on first use
 
     def _id(self, name: str) -> int:
         """The id of a key, or of a part's name. The names are kept: a pickled matcher
@@ -80,6 +88,7 @@ class TokenMatcher:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._ids_by_key = None
         for name in self._names:
             self.vocab.strings.add(name)
 
@@ -92,17 +101,27 @@ class TokenMatcher:
                 whole.append(seq)
                 continue
             pieces, gaps = split
-            names = [f"{key}\x1e{len(self._joins)}.{n}" for n in range(len(pieces))]
-            for name, piece in zip(names, pieces):
-                self._add(name, [piece])
-                self._piece_ids[self._id(name)] = name
-                self._parent[name] = key
+            names = []
+            for n, piece in enumerate(pieces):
+                # a key's sequences spelled out from one pattern repeat their pieces ("(a|b|c)
+                # ...8 (x|y)": 8,940 pieces, 1,003 distinct per key): each distinct piece is
+                # matched once, under one name, for all the joins it is in
+                same = (key, json.dumps(piece, sort_keys=True))
+                name = self._piece_names.get(same)
+                if name is None:
+                    name = self._piece_names[same] = f"{key}\x1e{len(self._joins)}.{n}"
+                    self._add(name, [piece], piece=True)
+                    self._piece_ids[self._id(name)] = name
+                    self._parent[name] = key
+                names.append(name)
             self._joins_from.setdefault(names[0], []).append(len(self._joins))
             self._joins.append((self._id(key), key, names, gaps))
         if whole:
             self._add(key, whole)
 
-    def _add(self, key: str, seqs: list[Sequence]) -> None:
+    def _add(self, key: str, seqs: list[Sequence], piece: bool = False) -> None:
+        """Add a key's sequences (``piece``: one piece of a gapped sequence, its key the
+        piece's name) to the matcher that fits them."""
         general: list[Sequence] = []
         phrases: dict[str, list[list[str]]] = {attr: [] for attr in PHRASE_ATTRS}
         for seq in seqs:
@@ -112,7 +131,10 @@ class TokenMatcher:
                 continue
             attr, word_lists = spelled
             phrases[attr].extend(word_lists)
-        simple = [self._simple(seq) for seq in general]
+        # a sequence opening with optional words is the sequences without and with them (the
+        # spans spaCy's Matcher gives it): "(a|the|real)? cure for @chronic-disease" kept all
+        # 380 of overclaim-cure's sequences in a Matcher (a millisecond a sentence)
+        simple = [self._simple(seq) for seq in general for seq in _opened(seq)]
         if general and all(simple):
             # all of the key's general sequences, so that each span is given once, as the
             # key's Matcher gave it
@@ -143,7 +165,7 @@ class TokenMatcher:
             self.general.append((key, self._anchors(general), matcher))
         for attr, word_lists in phrases.items():
             if word_lists:
-                self.phrases[attr].add(key, word_lists)
+                (self.piece_phrases if piece else self.phrases)[attr].add(key, word_lists)
 
     def _anchors(self, seqs: list[Sequence]) -> frozenset[int] | None:
         """Hashes of words of which a document must contain one for any sequence to match:
@@ -176,29 +198,58 @@ class TokenMatcher:
                     continue
                 for a, b in (where or {}).get(judged_as, ()):
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
-        rows: dict[int, list[int]] = {}  # attribute -> the doc's array of it, made once
+        rows: dict = {}  # attribute -> the doc's array of it, made once (_row, _array)
+        live = self._live(where or {}, judged) if judged else None
+        whole: list[tuple[int, int, int]] = []
         for table in self.phrases.values():
             if len(table):
-                found.extend(table(doc, _row(doc, table.attr, rows)))
-        if self._simple_seqs:
-            found.extend(self._simple_matches(doc, where or {}, judged, rows))
-        if self._joins:
-            found = self._joined(found, where or {}, judged)
-        return found
+                whole.extend(table(doc, _row(doc, table.attr, rows), None, _array(doc, table.attr, rows)))
+        simple = self._simple_matches(doc, where or {}, judged, rows, live) if self._simple_seqs else []
+        if not self._joins:
+            return found + whole + simple
+        pieces = [m for table in self.piece_phrases.values() if len(table)
+                  for m in table(doc, _row(doc, table.attr, rows), live, _array(doc, table.attr, rows))]
+        return self._joined([(found, True), (whole, False), (simple, True)], pieces, where or {}, judged)
 
-    def _joined(self, found: list[tuple[int, int, int]], where: dict[str, list[tuple[int, int]]],
-                judged: frozenset[str]) -> list[tuple[int, int, int]]:
-        """``found`` without the pieces' matches, with the gapped sequences they make: every
-        (start, end) spaCy's Matcher would give for the whole sequence, once per key."""
+    def _live(self, where: dict[str, list[tuple[int, int]]], judged: frozenset[str]) -> frozenset[int]:
+        """The ids of pieces (of gapped sequences) and of simple sequences' heads that may
+        still lead to a match: those whose key the prefilter did not judge, or judged to
+        match somewhere (it has ranges). Most keys match nowhere in a document; their
+        pieces and heads (common words: "the", "with") would each be found at many tokens,
+        and dropped only after, in ``_joined`` and ``_simple_matches``: the filter only
+        skips what would have been dropped. (Whole keys' phrase tables are not filtered.)"""
+        by_key = self._ids_by_key
+        if by_key is None:
+            by_key = self._ids_by_key = {}
+            for own, (_, key, _) in self._simple_seqs.items():
+                by_key.setdefault(self._parent.get(key, key), set()).add(own)
+            for piece_id, piece in self._piece_ids.items():
+                by_key.setdefault(self._parent[piece], set()).add(piece_id)
+            self._ids_by_key = by_key = {k: frozenset(v) for k, v in by_key.items()}
+            self._keys_of_ids = frozenset(by_key)
+        keys = set(self._keys_of_ids - judged)
+        keys.update(k for k, ranges in where.items() if ranges and k in by_key)
+        return frozenset().union(*(by_key[k] for k in keys))
+
+    def _joined(self, found: list[tuple[list[tuple[int, int, int]], bool]], pieces: list[tuple[int, int, int]],
+                where: dict[str, list[tuple[int, int]]], judged: frozenset[str]) -> list[tuple[int, int, int]]:
+        """The matches ``found`` (lists, each told whether it may hold pieces' matches) without
+        the pieces', with the gapped sequences they and ``pieces`` make: every (start, end)
+        spaCy's Matcher would give for the whole sequence, once per key."""
         piece_ids = self._piece_ids
         by_piece: dict[str, dict[int, list[int]]] = {}
         kept: list[tuple[int, int, int]] = []
-        for match_id, start, end in found:
-            piece = piece_ids.get(match_id)
-            if piece is None:
-                kept.append((match_id, start, end))
-            else:
-                by_piece.setdefault(piece, {}).setdefault(start, []).append(end)
+        for matches, mixed in found:
+            if not mixed:
+                kept.extend(matches)
+                continue
+            for match_id, start, end in matches:
+                if match_id in piece_ids:
+                    pieces.append((match_id, start, end))
+                else:
+                    kept.append((match_id, start, end))
+        for match_id, start, end in pieces:
+            by_piece.setdefault(piece_ids[match_id], {}).setdefault(start, []).append(end)
         have = set(kept)
         # only the sequences whose first piece matched, in the order they were added
         for i in sorted(i for piece in by_piece for i in self._joins_from.get(piece, ())):
@@ -241,13 +292,13 @@ class TokenMatcher:
             return None  # no word and no required test to start from
         return tests[0][:2], tests[1:]
 
-    def _by_next_token(self) -> dict[int, dict[int, tuple[list[int], dict[int, dict[int, list[int]]]]]]:
+    def _by_next_token(self) -> dict[int, "_ByValue"]:
         """The simple sequences that start with a token test (a number, "#num out of ..."),
         by that test's attribute and value: (those to follow up at every such token, and those
         whose next token must have one value, by its attribute and value). Many sequences
         share a first test; a token that is followed by none of their second words then costs
         a look-up, not a try of each."""
-        out: dict[int, dict[int, tuple[list[int], dict[int, dict[int, list[int]]]]]] = {}
+        out: dict[int, _ByValue] = {}
         for attr, by_value in self._tested.items():
             for value, owns in by_value.items():
                 anyway: list[int] = []
@@ -258,7 +309,9 @@ class TokenMatcher:
                         by_next.setdefault(rest[0][0], {}).setdefault(rest[0][1], []).append(own)
                     else:
                         anyway.append(own)
-                out.setdefault(attr, {})[value] = (anyway, by_next)
+                out.setdefault(attr, _ByValue())[value] = (anyway, by_next)
+        for by_value in out.values():
+            by_value.sorted_values = numpy.array(sorted(by_value), dtype=numpy.uint64)
         return out
 
     def _test(self, token: dict) -> tuple[int, object] | None:
@@ -285,25 +338,24 @@ class TokenMatcher:
         return IDS[name], test
 
     def _simple_matches(self, doc: Doc, where: dict[str, list[tuple[int, int]]],
-                        judged: frozenset[str], rows: dict[int, list[int]]) -> list[tuple[int, int, int]]:
+                        judged: frozenset[str], rows: dict[int, list[int]],
+                        live: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
         """The matches of the simple sequences (see ``_simple``): where the head matches,
         then token by token (an optional one taken or left), every end spaCy's Matcher
         would give, once per key and span; a judged key only within its ranges."""
         attrs = self._attrs
         columns = {attr: _row(doc, attr, rows) for attr in attrs} if len(doc) else {}
         heads: list[tuple[int, int, int]] = [m for table in self.headed.values() if len(table)
-                                             for m in table(doc, _row(doc, table.attr, rows))]
+                                             for m in table(doc, _row(doc, table.attr, rows), live,
+                                                            _array(doc, table.attr, rows))]
         if self._tested_next is None:
             self._tested_next = self._by_next_token()
         n = len(doc)
         for attr, by_value in self._tested_next.items():
             values = columns.get(attr)
-            if values and not by_value.keys().isdisjoint(values):
-                for p, value in enumerate(values):
-                    entry = by_value.get(value)
-                    if entry is None:
-                        continue
-                    anyway, by_next = entry
+            if values:
+                for p in _positions(_array(doc, attr, rows), by_value.sorted_values):
+                    anyway, by_next = by_value[values[p]]
                     heads.extend((own, p, p + 1) for own in anyway)
                     if p + 1 < n:
                         for next_attr, owns_of in by_next.items():
@@ -312,6 +364,7 @@ class TokenMatcher:
                                 heads.extend((own, p, p + 1) for own in owns)
         found: set[tuple[int, int, int]] = set()
         simple_seqs, parent = self._simple_seqs, self._parent
+        range_starts: dict[str, list[int]] = {}  # a judged key -> where its ranges start
         for own, start, end in heads:
             key_id, key, rest = simple_seqs[own]
             limit = n
@@ -320,7 +373,12 @@ class TokenMatcher:
                 ranges = where.get(judged_as)
                 if not ranges:
                     continue  # the prefilter found no unit where it may match
-                limit = next((b for a, b in ranges if a <= start and end <= b), -1)
+                # the range holding the head: the ranges are the units', disjoint and in order
+                starts = range_starts.get(judged_as)
+                if starts is None:
+                    starts = range_starts[judged_as] = [a for a, _ in ranges]
+                i = bisect.bisect_right(starts, start) - 1
+                limit = ranges[i][1] if i >= 0 else -1
                 if end > limit:
                     continue
             if not rest:
@@ -354,6 +412,7 @@ class Phrases:
         self._root: dict = {}
         self._count = 0
         self._names: set[str] = set()  # its keys (see TokenMatcher._id)
+        self._starts: numpy.ndarray | None = None  # the words phrases start with (_first_words)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -365,6 +424,7 @@ class Phrases:
 
     def add(self, key: str, word_lists: list[list[str]]) -> None:
         self._names.add(key)
+        self._starts = None
         key_id = self.vocab.strings.add(key)
         strings = self.vocab.strings
         for words in word_lists:
@@ -376,22 +436,26 @@ class Phrases:
                 keys.add(key_id)
                 self._count += 1
 
-    def __call__(self, doc: Doc, row: list[int] | None = None) -> list[tuple[int, int, int]]:
-        """The matches in ``doc`` (``row``: its attribute array as a list, if already made)."""
+    def __call__(self, doc: Doc, row: list[int] | None = None, live: frozenset[int] | None = None,
+                 array: numpy.ndarray | None = None) -> list[tuple[int, int, int]]:
+        """The matches in ``doc`` (``row``, ``array``: its attribute array as a list and as
+        an array, if already made); with ``live``, only those of the keys it holds."""
         if not self._count or not len(doc):
             return []
+        if array is None:
+            array = doc.to_array(self.attr)
         if row is None:
-            row = doc.to_array(self.attr).tolist()
+            row = array.tolist()
         root = self._root
         n = len(row)
         found: list[tuple[int, int, int]] = []
-        for i, h in enumerate(row):
-            node = root.get(h)
+        for i in _positions(array, self._first_words()):
+            node = root[row[i]]
             j = i + 1
             while node is not None:
                 ends = node.get(None)
-                if ends:
-                    found.extend((k, i, j) for k in ends)
+                if ends and (live is None or not live.isdisjoint(ends)):
+                    found.extend((k, i, j) for k in ends if live is None or k in live)
                 if j >= n:
                     break
                 node = node.get(row[j])
@@ -399,11 +463,44 @@ class Phrases:
         return found
 
 
-def _row(doc: Doc, attr: int, rows: dict[int, list[int]]) -> list[int]:
+    def _first_words(self) -> numpy.ndarray:
+        """The words phrases start with, sorted (see _positions)."""
+        if self._starts is None:
+            self._starts = numpy.array(sorted(self._root), dtype=numpy.uint64)
+        return self._starts
+
+
+class _ByValue(dict):
+    """A value of a token test -> what follows it up (TokenMatcher._by_next_token), with
+    the values sorted for _positions."""
+
+    sorted_values: numpy.ndarray
+
+
+def _positions(array: numpy.ndarray, values: numpy.ndarray) -> list[int]:
+    """The positions in ``array`` that hold one of the (sorted) ``values``. Finding them in
+    numpy, not by a Python look-up at every token, leaves Python only the tokens a phrase
+    or a test may start at (a fifth of them on FakeHealth)."""
+    if not len(values):
+        return []
+    at = numpy.searchsorted(values, array)
+    at[at == len(values)] = 0
+    return numpy.flatnonzero(values[at] == array).tolist()
+
+
+def _row(doc: Doc, attr: int, rows: dict) -> list[int]:
+    """The doc's array of an attribute as a list, made once per call of a matcher."""
     row = rows.get(attr)
     if row is None:
-        row = rows[attr] = doc.to_array(attr).tolist()
+        row = rows[attr] = _array(doc, attr, rows).tolist()
     return row
+
+
+def _array(doc: Doc, attr: int, rows: dict) -> numpy.ndarray:
+    array = rows.get((attr,))
+    if array is None:
+        array = rows[(attr,)] = doc.to_array(attr)
+    return array
 
 
 def literal_words(token: dict) -> tuple[str, list[str]] | None:
@@ -444,6 +541,17 @@ def _as_phrases(seq: Sequence, max_phrases: int = MAX_PHRASES_PER_PATTERN) -> tu
         return None
     word_lists = [[w for w in combo if w is not None] for combo in itertools.product(*choices)]
     return attr, [w for w in word_lists if w]
+
+
+def _opened(seq: Sequence, depth: int = 3) -> list[Sequence]:
+    """A sequence whose first tokens are optional ("?") as the sequences that start at each
+    of them (up to ``depth`` of them): [A?, B?, C] -> [C], [B, C], [A, B?, C]. Together they
+    match the spans the sequence matches, and each starts with a required token, as a
+    simple sequence must (TokenMatcher._simple)."""
+    if depth and len(seq) > 1 and seq[0].get("OP") == "?":
+        first = {k: v for k, v in seq[0].items() if k != "OP"}
+        return _opened(seq[1:], depth - 1) + [[first, *seq[1:]]]
+    return [seq]
 
 
 def _split_at_gaps(seq: Sequence) -> tuple[list[Sequence], list[int]] | None:

@@ -231,12 +231,13 @@ class Scan:
             found.update(others.get(u, ()))
             groups = pf.groups_of(words)
             loose = groups | self.others_mask if self.others_mask else groups
-            entries = [e for anchor in found for common, es in table[anchor] if common <= loose
-                       for e in es]
+            entries = [e for anchor in found for common, buckets in table[anchor] if common <= loose
+                       for pivot, es in buckets if pivot is None or pivot in loose
+                       for e in es if e[0] <= loose]
             if not entries:
                 continue  # no Unit: made on demand if a context check needs one
             unit = self.units[u] = Unit(self, u, words, groups, loose)
-            for k in unit.keys(entries):
+            for k in unit.keys(entries, passed=True):
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
         for k in pf.wildcards:
@@ -320,15 +321,16 @@ class Unit:
         """Does a form found as a substring occur in the unit?"""
         return self.scan.lowered.find(form, self.a, self.b) != -1
 
-    def keys(self, entries: list) -> dict[str, list | None]:
+    def keys(self, entries: list, passed: bool = False) -> dict[str, list | None]:
         """Of the (groups, requirement, key, adjacency) entries, those whose
         requirement has all its groups in the unit, by key, into ``pending`` (and returned):
         None when that is enough (one group, found as a letter run), else the requirements to
-        check for order (``holds``). That costs; most keys decide nothing, so it waits."""
+        check for order (``holds``). That costs; most keys decide nothing, so it waits.
+        ``passed``: the entries are known to have their groups in the unit."""
         groups, loose = self.groups, self.loose
         pending = self.pending
         found = {}
-        for bits, req, key, adj in [e for e in entries if e[0] <= loose]:
+        for bits, req, key, adj in entries if passed else [e for e in entries if e[0] <= loose]:
             if key in pending and pending[key] is None:
                 pass
             elif len(req) == 1 and bits <= groups:
