@@ -336,6 +336,13 @@ class Linter:
         view = MatchView(doc, spans, sections, ids)
         view.leads = _leads(document, excerpt, token_starts)
         view.reference = reference_document(document.text)
+        # a heading's sentence may open with the blank lines above it (a text that starts
+        # with them): the heading and the title are named by their sentence's first token
+        starts = [s for s, _ in view.sents]
+        if starts:
+            headings = {starts[bisect.bisect_right(starts, h) - 1] for h in headings}
+            if title is not None:
+                title = (starts[bisect.bisect_right(starts, title[0]) - 1], title[1])
         marks = _framed(doc._.claimcheck_context or [], sections, headings, view.sents, title)
         marks += _pull_quotes(doc, marks, headings, view.sents)
         view.marks = MarkIndex(marks + _lede_marks(document, token_starts,

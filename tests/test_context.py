@@ -632,3 +632,16 @@ def test_paragraphs_found_from_arrays_are_those_walked_token_by_token(text):
     for first in range(len(doc)):
         for last in range(first, len(doc)):
             assert paragraphs.around(first, last) == walked(first, last)
+
+
+@pytest.mark.parametrize("prefilter", [True, False])
+def test_a_title_frame_holds_when_the_text_opens_with_blank_lines(linter, prefilter):
+    """The blank lines above a title belong to its sentence: the frame still governs the page,
+    with the prefilter (which leaves them out) and without it."""
+    from claimcheck import text_document
+
+    text = ("\n\nTop 5 false weight loss claims\n\nThis miracle pill melts fat away overnight.\n\n"
+            "It is a secret weapon against belly fat.\n")
+    assert linter.configured(prefilter=prefilter).lint(text_document(text, "page.txt")) == []
+    untitled = text.replace("Top 5 false weight loss claims", "Our new range")
+    assert linter.configured(prefilter=prefilter).lint(text_document(untitled, "page.txt")) != []
