@@ -155,3 +155,37 @@ def test_a_drug_packs_matcher_is_read_from_the_entry_only_when_a_page_names_the_
     assert any(rule.startswith("isotretinoin-") for rule, _ in found)
     assert any(d._data is None for d in pending)  # the isotretinoin pack's matcher was read
     assert get_nlp().vocab is loaded.nlp.vocab
+
+
+def test_a_keys_spacy_matcher_is_read_only_for_a_document_holding_its_anchors(tmp_path, monkeypatch):
+    """A key whose patterns only spaCy's Matcher can run keeps that Matcher pickled in a loaded
+    entry until a document holds one of the key's anchor words; its matches then read back as
+    the key, though only the keys, not the matcher's internal names, went back into the
+    vocabulary's strings."""
+    import spacy
+
+    from claimcheck.nlp import disk_cache as dc
+    from claimcheck.nlp.matching import TokenMatcher
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    nlp = spacy.blank("en")
+    matcher = TokenMatcher(nlp.vocab)
+    # a class between words: neither a phrase nor a simple sequence, so spaCy's Matcher runs it
+    matcher.add("wordy-sunburn", [[{"LOWER": "sunburn"}, {"IS_ALPHA": True, "OP": "+"}, {"LOWER": "hurts"}]])
+    # gapped: its pieces get names of their own, used by hash alone
+    matcher.add("gapped-sunburn", [[{"LOWER": "severe"}, {"OP": "{0,3}"}, {"LOWER": "sunburn"}]])
+    assert len(matcher.general) == 1
+    assert dc.save("matcher-test", matcher)
+
+    fresh = spacy.blank("en")  # another process's vocabulary: none of the names above
+    loaded = dc.load("matcher-test", fresh)
+    (_, _, deferred), = loaded.general
+    assert "wordy-sunburn" in fresh.vocab.strings and "gapped-sunburn" in fresh.vocab.strings
+    assert not any("\x1e" in s or "\x1f" in s for s in fresh.vocab.strings)  # no internal names
+    assert loaded(fresh("Shade helps a lot.")) == []
+    assert deferred._data is not None  # no anchor: never unpickled
+    doc = fresh("A severe, red sunburn really hurts.")
+    got = sorted((fresh.vocab.strings[m], s, e) for m, s, e in loaded(doc))
+    assert deferred._data is None
+    assert got == sorted((nlp.vocab.strings[m], s, e) for m, s, e in matcher(nlp(doc.text)))
+    assert ("wordy-sunburn", 4, 7) in got and ("gapped-sunburn", 1, 5) in got

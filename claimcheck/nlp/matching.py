@@ -30,6 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from .disk_cache import Deferred
 from .patterns import Sequence
 
 PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
@@ -50,7 +51,9 @@ class TokenMatcher:
 
     def __init__(self, vocab: Vocab, shared: bool = False, max_phrases: int = MAX_PHRASES_PER_PATTERN):
         self.vocab = vocab
-        self.general: list[tuple[str | None, frozenset[int] | None, Matcher]] = []
+        # (key, anchors, its Matcher): each Matcher a pickle of its own in a cache entry,
+        # unpickled (its patterns added again, spaCy's way) when a document holds an anchor
+        self.general: list[tuple[str | None, frozenset[int] | None, Deferred]] = []
         self.phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
         self.shared = shared
@@ -69,13 +72,15 @@ class TokenMatcher:
         self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
         self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
         self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
-        self._names: set[str] = set()  # the keys and names given ids (see _id)
+        self._names: set[str] = set()  # the keys added, whose ids the caller reads back (see _id)
 
     def _id(self, name: str) -> int:
-        """The id of a key, or of a part's name. The names are kept: a pickled matcher
-        (nlp/disk_cache.py) adds them again to the vocabulary it is loaded with, so that
-        its ids read back as keys; the words of its phrases are looked up by hash only."""
-        self._names.add(name)
+        """The id of a key, or of a part's name (a piece of a gapped sequence, a simple
+        sequence's own id). Only the keys given to ``add`` come out of a call, to be read
+        back as strings: a pickled matcher (nlp/disk_cache.py) adds those again to the
+        vocabulary it is loaded with. The other names, most of them, are used by their hash
+        alone, and the words of its phrases are looked up by hash only: adding some 200,000
+        strings back cost a large rulebook half a second of start-up."""
         return self.vocab.strings.add(name)
 
     def __setstate__(self, state: dict) -> None:
@@ -84,6 +89,7 @@ class TokenMatcher:
             self.vocab.strings.add(name)
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
+        self._names.add(key)
         self.sequences.setdefault(key, []).extend(seqs)
         whole: list[Sequence] = []
         for seq in seqs:
@@ -132,15 +138,15 @@ class TokenMatcher:
                 self._simple_seqs[own] = (key_id, key, rest)
         elif general and self.shared:
             if not self.general:
-                self.general.append((None, frozenset(), Matcher(self.vocab, validate=False)))
+                self.general.append((None, frozenset(), Deferred(Matcher(self.vocab, validate=False))))
             _, anchors, matcher = self.general[0]
-            matcher.add(key, _spell_out_first_set(general))
+            matcher.get().add(key, _spell_out_first_set(general))
             mine = self._anchors(general)
             self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher)
         elif general:
             matcher = Matcher(self.vocab, validate=False)
             matcher.add(key, _spell_out_first_set(general))
-            self.general.append((key, self._anchors(general), matcher))
+            self.general.append((key, self._anchors(general), Deferred(matcher)))
         for attr, word_lists in phrases.items():
             if word_lists:
                 self.phrases[attr].add(key, word_lists)
@@ -172,9 +178,12 @@ class TokenMatcher:
                     continue
                 judged_as = self._parent.get(key, key)  # a piece is judged in its key's ranges
                 if judged_as not in judged:
-                    found.extend(matcher(doc))
+                    found.extend(matcher.get()(doc))
                     continue
-                for a, b in (where or {}).get(judged_as, ()):
+                ranges = (where or {}).get(judged_as, ())
+                if ranges:
+                    matcher = matcher.get()
+                for a, b in ranges:
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
         rows: dict[int, list[int]] = {}  # attribute -> the doc's array of it, made once
         for table in self.phrases.values():
@@ -353,19 +362,12 @@ class Phrases:
         self._lower = attr == "LOWER"
         self._root: dict = {}
         self._count = 0
-        self._names: set[str] = set()  # its keys (see TokenMatcher._id)
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        for name in self._names:
-            self.vocab.strings.add(name)
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, key: str, word_lists: list[list[str]]) -> None:
-        self._names.add(key)
-        key_id = self.vocab.strings.add(key)
+        key_id = self.vocab.strings.add(key)  # read back through TokenMatcher._names
         strings = self.vocab.strings
         for words in word_lists:
             node = self._root
