@@ -179,7 +179,7 @@ def test_a_keys_spacy_matcher_is_read_only_for_a_document_holding_its_anchors(tm
 
     fresh = spacy.blank("en")  # another process's vocabulary: none of the names above
     loaded = dc.load("matcher-test", fresh)
-    (_, _, deferred), = loaded.general
+    (_, _, deferred, _), = loaded.general
     assert "wordy-sunburn" in fresh.vocab.strings and "gapped-sunburn" in fresh.vocab.strings
     assert not any("\x1e" in s or "\x1f" in s for s in fresh.vocab.strings)  # no internal names
     assert loaded(fresh("Shade helps a lot.")) == []
@@ -189,3 +189,65 @@ def test_a_keys_spacy_matcher_is_read_only_for_a_document_holding_its_anchors(tm
     assert deferred._data is None
     assert got == sorted((nlp.vocab.strings[m], s, e) for m, s, e in matcher(nlp(doc.text)))
     assert ("wordy-sunburn", 4, 7) in got and ("gapped-sunburn", 1, 5) in got
+
+
+def test_a_loaded_entry_builds_a_prefilter_for_another_selection_as_a_compiled_one_does(tmp_path, monkeypatch):
+    """What only building a prefilter needs stays out of the loaded rulebook's way: the
+    matcher's sequences stay pickled until a prefilter for another rule selection is built,
+    and the entry's prefilter holds none of its building tables; findings are the same."""
+    from claimcheck import text_document
+    from claimcheck.api import _compile, rule_paths
+    from claimcheck.engine import Selection
+    from claimcheck.prefilter.core import Prefilter
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    compiled = _compile(rule_paths(), True, False)
+    loaded = _compile(rule_paths(), True, False)
+    assert isinstance(loaded.compiled.matcher._sequences, disk_cache.Deferred)
+    (prefilter,) = loaded.compiled.prefilters.values()
+    assert not set(Prefilter.BUILDING) & set(vars(prefilter))
+    text = ("Accutane permanently cures acne, a miracle! Buy it online without a prescription.\n"
+            "Studies show that 95% of users see clearer skin.\n")
+    document = text_document(text, "a.txt")
+    assert loaded.lint(document) == compiled.lint(document)
+    assert isinstance(loaded.compiled.matcher._sequences, disk_cache.Deferred)  # not needed yet
+    categories = sorted({r.category for r in compiled.compiled.rules})
+    for selection in (Selection(ignore=frozenset(categories[:1])), Selection(select=frozenset(categories[1:3]))):
+        ours, theirs = loaded.configured(selection), compiled.configured(selection)
+        assert [f.to_dict() for f in ours.lint(document)] == [f.to_dict() for f in theirs.lint(document)]
+    assert isinstance(loaded.compiled.matcher._sequences, dict)  # read to build the new prefilters
+
+
+def test_a_truncated_entry_is_compiled_again_and_replaced(work):
+    first = small(work)
+    (entry,) = entries(work)
+    data = entry.read_bytes()
+    entry.write_bytes(data[:len(data) - 7])  # its last blob cut short
+    assert disk_cache.load(entry.name[:-len(disk_cache.SUFFIX)], None) is None
+    assert small(work) == first
+    assert entry.read_bytes() != data[:len(data) - 7]  # written anew ...
+    os.utime(entry, (OLD, OLD))
+    assert small(work) == first
+    assert entry.stat().st_mtime == OLD  # ... and read
+
+
+def test_tables_are_read_by_buckets_and_blobs_outlive_their_file(tmp_path, monkeypatch):
+    """A Buckets table reads only the buckets of the keys asked for, from the entry's file
+    opened at load: the file deleted (or renamed over) meanwhile, they still read."""
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    table = disk_cache.Buckets({n: f"v{n}" for n in range(1000)})
+    words = disk_cache.Buckets({f"w{n}": n for n in range(1000)})
+    assert disk_cache.save("tables", (table, words, disk_cache.Deferred({"big": list(range(100))})))
+    loaded, loaded_words, deferred = disk_cache.load("tables", None)
+    (tmp_path / f"tables{disk_cache.SUFFIX}").unlink()
+    assert len(loaded) == 0 and loaded  # nothing read yet, yet not empty
+    assert loaded[5] == "v5" and 5 + disk_cache.Buckets.COUNT in loaded and 6 not in loaded
+    assert loaded.get(6) is None  # get sees what was read ...
+    loaded.need([6, 7])  # ... once asked for
+    assert loaded.get(6) == "v6" and loaded[7] == "v7"
+    with pytest.raises(KeyError):
+        loaded[5000]
+    assert loaded_words["w17"] == 17 and len(loaded_words) < 1000
+    assert deferred.get() == {"big": list(range(100))}
+    assert dict(loaded.items()) != dict(table.items())
+    assert all(loaded[n] == v for n, v in table.items()) and dict(loaded) == dict(table)

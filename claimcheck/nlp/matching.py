@@ -30,7 +30,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .disk_cache import Deferred
+from .disk_cache import Buckets, Deferred
 from .patterns import Sequence
 
 PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
@@ -53,9 +53,11 @@ class TokenMatcher:
         self.vocab = vocab
         # (key, anchors, its Matcher): each Matcher a pickle of its own in a cache entry,
         # unpickled (its patterns added again, spaCy's way) when a document holds an anchor
-        self.general: list[tuple[str | None, frozenset[int] | None, Deferred]] = []
+        # and the key whose ranges it is judged in (its own, or a piece's key's)
+        self.general: list[tuple[str | None, frozenset[int] | None, Deferred, str | None]] = []
         self.phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
-        self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
+        # what was added, for building a prefilter (see ``sequences``)
+        self._sequences: dict[str, list[Sequence]] | Deferred = {}
         self.shared = shared
         self.max_phrases = max_phrases
         # simple sequences (see _simple): a phrase table per attribute for the words they
@@ -65,13 +67,14 @@ class TokenMatcher:
         # first tokens' tests: attribute id -> value -> own ids
         self._tested: dict[int, dict[int, list[int]]] = {}
         self._tested_next = None  # the same, split by their next token (_by_next_token), made on first use
-        self._simple_seqs: dict[int, tuple[int, str, list]] = {}
+        # (and the key whose ranges it is judged in)
+        self._simple_seqs: dict[int, tuple[int, str, list, str]] = Buckets()
         self._attrs: list[int] = []  # the attributes tested
         # sequences with gaps: (the key's id, the key, its pieces' keys, the gaps between them)
         self._joins: list[tuple[int, str, list[str], list[int]]] = []
         self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
-        self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
-        self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
+        self._piece_ids: dict[int, str] = Buckets()  # a piece key's id -> the piece's key
+        self._joins_from: dict[str, list[int]] = Buckets()  # a first piece's key -> its joins (indices)
         self._names: set[str] = set()  # the keys added, whose ids the caller reads back (see _id)
 
     def _id(self, name: str) -> int:
@@ -82,6 +85,27 @@ class TokenMatcher:
         alone, and the words of its phrases are looked up by hash only: adding some 200,000
         strings back cost a large rulebook half a second of start-up."""
         return self.vocab.strings.add(name)
+
+    @property
+    def sequences(self) -> dict[str, list[Sequence]]:
+        """Every key's sequences as added. Only building a prefilter reads them: a cache entry
+        holds them as a pickle of their own (nlp/disk_cache.py Deferred), read on first use."""
+        if isinstance(self._sequences, Deferred):
+            self._sequences = self._sequences.get()
+        return self._sequences
+
+    def __getstate__(self) -> dict:
+        if self._tested_next is None:  # made now: making it reads every simple sequence
+            self._tested_next = self._by_next_token()
+        state = dict(self.__dict__)
+        if not isinstance(self._sequences, Deferred):
+            state["_sequences"] = Deferred(self._sequences)
+        # read by buckets, for the ids a document's matches need (the tables grow with the
+        # rulebook); what a piece is judged in went into the tables, a loaded one needs no _parent
+        state["_joins"] = Buckets(enumerate(self._joins)) if isinstance(self._joins, list) else self._joins
+        state["_joins_from"] = Buckets(self._joins_from)
+        state["_parent"] = {}
+        return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -100,9 +124,9 @@ class TokenMatcher:
             pieces, gaps = split
             names = [f"{key}\x1e{len(self._joins)}.{n}" for n in range(len(pieces))]
             for name, piece in zip(names, pieces):
+                self._parent[name] = key
                 self._add(name, [piece])
                 self._piece_ids[self._id(name)] = name
-                self._parent[name] = key
             self._joins_from.setdefault(names[0], []).append(len(self._joins))
             self._joins.append((self._id(key), key, names, gaps))
         if whole:
@@ -135,18 +159,18 @@ class TokenMatcher:
                     self._tested_next = None
                     for value in test if isinstance(test, frozenset) else (test,):
                         by_value.setdefault(value, []).append(own)
-                self._simple_seqs[own] = (key_id, key, rest)
+                self._simple_seqs[own] = (key_id, key, rest, self._parent.get(key, key))
         elif general and self.shared:
             if not self.general:
-                self.general.append((None, frozenset(), Deferred(Matcher(self.vocab, validate=False))))
-            _, anchors, matcher = self.general[0]
+                self.general.append((None, frozenset(), Deferred(Matcher(self.vocab, validate=False)), None))
+            _, anchors, matcher, _ = self.general[0]
             matcher.get().add(key, _spell_out_first_set(general))
             mine = self._anchors(general)
-            self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher)
+            self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher, None)
         elif general:
             matcher = Matcher(self.vocab, validate=False)
             matcher.add(key, _spell_out_first_set(general))
-            self.general.append((key, self._anchors(general), Deferred(matcher)))
+            self.general.append((key, self._anchors(general), Deferred(matcher), self._parent.get(key, key)))
         for attr, word_lists in phrases.items():
             if word_lists:
                 self.phrases[attr].add(key, word_lists)
@@ -173,10 +197,9 @@ class TokenMatcher:
         found: list[tuple[int, int, int]] = []
         if self.general:
             present = _word_hashes(doc)
-            for key, anchors, matcher in self.general:
+            for key, anchors, matcher, judged_as in self.general:  # a piece: in its key's ranges
                 if anchors is not None and anchors.isdisjoint(present):
                     continue
-                judged_as = self._parent.get(key, key)  # a piece is judged in its key's ranges
                 if judged_as not in judged:
                     found.extend(matcher.get()(doc))
                     continue
@@ -200,6 +223,7 @@ class TokenMatcher:
         """``found`` without the pieces' matches, with the gapped sequences they make: every
         (start, end) spaCy's Matcher would give for the whole sequence, once per key."""
         piece_ids = self._piece_ids
+        piece_ids.need(m for m, _, _ in found)  # (looked up with get below)
         by_piece: dict[str, dict[int, list[int]]] = {}
         kept: list[tuple[int, int, int]] = []
         for match_id, start, end in found:
@@ -209,6 +233,7 @@ class TokenMatcher:
             else:
                 by_piece.setdefault(piece, {}).setdefault(start, []).append(end)
         have = set(kept)
+        self._joins_from.need(by_piece)  # (looked up with get below)
         # only the sequences whose first piece matched, in the order they were added
         for i in sorted(i for piece in by_piece for i in self._joins_from.get(piece, ())):
             key_id, key, names, gaps = self._joins[i]
@@ -320,11 +345,10 @@ class TokenMatcher:
                             if owns:
                                 heads.extend((own, p, p + 1) for own in owns)
         found: set[tuple[int, int, int]] = set()
-        simple_seqs, parent = self._simple_seqs, self._parent
+        simple_seqs = self._simple_seqs
         for own, start, end in heads:
-            key_id, key, rest = simple_seqs[own]
+            key_id, key, rest, judged_as = simple_seqs[own]
             limit = n
-            judged_as = parent.get(key, key)
             if judged_as in judged:
                 ranges = where.get(judged_as)
                 if not ranges:
@@ -360,7 +384,8 @@ class Phrases:
         self.vocab = vocab
         self.attr = IDS[attr]
         self._lower = attr == "LOWER"
-        self._root: dict = {}
+        # read from a cache entry by buckets of first words (see __call__)
+        self._root: dict = Buckets()
         self._count = 0
 
     def __len__(self) -> int:
@@ -385,6 +410,7 @@ class Phrases:
         if row is None:
             row = doc.to_array(self.attr).tolist()
         root = self._root
+        root.need(row)
         n = len(row)
         found: list[tuple[int, int, int]] = []
         for i, h in enumerate(row):

@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from ..kinds.base import key
 from ..nlp.context import default_policy
-from ..nlp.disk_cache import Deferred
+from ..nlp.disk_cache import Buckets, Deferred
 from ..nlp.matching import TokenMatcher, literal_words
 from ..nlp.patterns import PatternCompiler, PatternError
 from .model import Located, Problem, Rule, Rulebook, RulebookError
@@ -69,7 +69,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
         concept_words[CONCEPT_PREFIX + name] = _spelled_words(seqs)
 
     aliases: dict[str, str] = {}
-    literals: dict[str, frozenset[str] | None] = {}
+    literals: dict[str, frozenset[str] | None] = Buckets()  # read by buckets from a cache entry
     scopes = _scope_checks(rulebook)
     scoped: dict[tuple[tuple[str, ...], ...], TokenMatcher] = {}
 
