@@ -251,3 +251,15 @@ def test_tables_are_read_by_buckets_and_blobs_outlive_their_file(tmp_path, monke
     assert deferred.get() == {"big": list(range(100))}
     assert dict(loaded.items()) != dict(table.items())
     assert all(loaded[n] == v for n, v in table.items()) and dict(loaded) == dict(table)
+
+
+def test_context_yaml_is_parsed_once_and_read_back_after(work):
+    """context.yaml, which every start needs, is kept parsed; a damaged entry is parsed anew."""
+    first = small(work)
+    (entry,) = entries(work, "yaml-context")
+    os.utime(entry, (OLD, OLD))
+    assert small(work) == first
+    assert entry.stat().st_mtime == OLD
+    entry.write_bytes(b"not a pickle")
+    assert small(work) == first
+    assert entry.read_bytes() != b"not a pickle"
