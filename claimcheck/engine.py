@@ -73,6 +73,16 @@ class Linter:
         self._trigger_index: dict[int, dict[str | None, list[int]]] = {}  # see _triggered
         self._prefilter: Prefilter | None = None
 
+    def read_all(self) -> None:
+        """Read now what the rulebook and the context cues loaded from the disk cache read
+        when a document first needs it (nlp/disk_cache.py): before linting many documents, or
+        forking workers that share it, so that it is read once and not in the first documents."""
+        self.compiled.read_all()
+        context = self.nlp.get_pipe("claimcheck_context") if "claimcheck_context" in self.nlp.pipe_names else None
+        matcher = getattr(context, "matcher", None)
+        if matcher is not None and hasattr(matcher, "read_all"):
+            matcher.read_all()
+
     def configured(self, selection: Selection | None = None,
                    severities: dict[str, Severity] | None = None, prefilter: bool | None = None) -> "Linter":
         """The same rulebook and pipeline with another selection, severity overrides, or the

@@ -263,3 +263,24 @@ def test_context_yaml_is_parsed_once_and_read_back_after(work):
     entry.write_bytes(b"not a pickle")
     assert small(work) == first
     assert entry.read_bytes() != b"not a pickle"
+
+
+def test_read_all_reads_every_deferred_part_and_finds_the_same(tmp_path, monkeypatch):
+    """Linter.read_all (before many documents, or before forking workers) leaves nothing to
+    read on first use, and changes no finding."""
+    from claimcheck import text_document
+    from claimcheck.api import _compile, rule_paths
+
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path))
+    compiled = _compile(rule_paths(), True, False)
+    loaded = _compile(rule_paths(), True, False)
+    matcher = loaded.compiled.matcher
+    assert matcher._simple_seqs._pending and matcher.phrases["LOWER"]._root._pending
+    loaded.read_all()
+    assert not matcher._simple_seqs._pending and not matcher.phrases["LOWER"]._root._pending
+    assert all(d._data is None for _, d in loaded.compiled.scoped)
+    assert all(d._data is None for _, _, d, _ in matcher.general)
+    (prefilter,) = loaded.compiled.prefilters.values()
+    assert not prefilter._anchor_keys._pending and not prefilter._mask_of._pending
+    spam = "Buy Accutane online without a prescription. It gives permanent remission.\n"
+    assert loaded.lint(text_document(spam, "b.txt")) == compiled.lint(text_document(spam, "b.txt"))

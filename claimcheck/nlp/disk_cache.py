@@ -236,6 +236,11 @@ class Buckets(dict):
     def __bool__(self) -> bool:
         return bool(self._pending) or len(self) > 0
 
+    def read_all(self) -> None:
+        """Read every bucket not read yet."""
+        while self._pending:
+            self.update(self._pending.popitem()[1].get())
+
     def need(self, keys) -> None:
         """Read the buckets of these keys, if not yet read."""
         pending = self._pending
@@ -244,8 +249,7 @@ class Buckets(dict):
                 self.update(pending.pop(b).get())
 
     def __reduce__(self):
-        for b in list(self._pending):
-            self.update(self._pending.pop(b).get())
+        self.read_all()
         parts: dict[int, dict] = {}
         for k, v in self.items():
             parts.setdefault(self.slot(k), {})[k] = v

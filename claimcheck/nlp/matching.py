@@ -94,6 +94,17 @@ class TokenMatcher:
             self._sequences = self._sequences.get()
         return self._sequences
 
+    def read_all(self) -> None:
+        """Read now what a matcher loaded from the disk cache reads when a document needs it
+        (its tables' buckets, its spaCy Matchers): a process about to lint many documents,
+        or to fork workers that will, pays for it once."""
+        for _, _, matcher, _ in self.general:
+            matcher.get()
+        for table in (*self.phrases.values(), *self.headed.values()):
+            _read_all(table._root)
+        for table in (self._simple_seqs, self._piece_ids, self._joins, self._joins_from):
+            _read_all(table)
+
     def __getstate__(self) -> dict:
         if self._tested_next is None:  # made now: making it reads every simple sequence
             self._tested_next = self._by_next_token()
@@ -425,6 +436,11 @@ class Phrases:
                 node = node.get(row[j])
                 j += 1
         return found
+
+
+def _read_all(table) -> None:
+    if isinstance(table, Buckets):
+        table.read_all()
 
 
 def _row(doc: Doc, attr: int, rows: dict[int, list[int]]) -> list[int]:

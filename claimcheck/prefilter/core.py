@@ -152,6 +152,13 @@ class Prefilter:
             state[name] = Buckets(state[name])
         return state
 
+    def read_all(self) -> None:
+        """Read every bucket of the tables a cache entry holds by buckets (see __getstate__)."""
+        for table in (self._anchored[False], self._anchor_keys, self._forms, self._mask_of, self._anchor_words,
+                      self._passenger_anchors):
+            if isinstance(table, Buckets):
+                table.read_all()
+
     def groups_of(self, forms) -> frozenset[int]:
         """The groups of these forms."""
         return frozenset().union(*map(self._mask_of.__getitem__, forms))

@@ -41,6 +41,17 @@ class CompiledRulebook:
     def rules(self) -> list[Rule]:
         return self.rulebook.rules
 
+    def read_all(self) -> None:
+        """Read now every part a rulebook loaded from the disk cache reads on first use (see
+        TokenMatcher.read_all), the drug packs' matchers included."""
+        self.matcher.read_all()
+        for _, matcher in self.scoped:
+            matcher.get().read_all()
+        for prefilter in self.prefilters.values():
+            prefilter.read_all()
+        if isinstance(self.literals, Buckets):
+            self.literals.read_all()
+
     def sequences(self) -> dict[str, list]:
         """Every matcher key's compiled token sequences (concepts, rules, scoped rules)."""
         out: dict[str, list] = {}
