@@ -18,6 +18,7 @@ from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, pull_quote, reference_document
+from .nlp.disk_cache import Buckets
 from .nlp.language import Detected, detect
 from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
@@ -71,6 +72,16 @@ class Linter:
         self._ordered_rules = self._sentence_rules + self._document_rules
         self._trigger_index: dict[int, dict[str | None, list[int]]] = {}  # see _triggered
         self._prefilter: Prefilter | None = None
+
+    def read_all(self) -> None:
+        """Read now what the rulebook and the context cues loaded from the disk cache read
+        when a document first needs it (nlp/disk_cache.py): before linting many documents, or
+        forking workers that share it, so that it is read once and not in the first documents."""
+        self.compiled.read_all()
+        context = self.nlp.get_pipe("claimcheck_context") if "claimcheck_context" in self.nlp.pipe_names else None
+        matcher = getattr(context, "matcher", None)
+        if matcher is not None and hasattr(matcher, "read_all"):
+            matcher.read_all()
 
     def configured(self, selection: Selection | None = None,
                    severities: dict[str, Severity] | None = None, prefilter: bool | None = None) -> "Linter":
@@ -354,7 +365,10 @@ class Linter:
         severity = self.severities.get(rule.id, rule.severity)
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
-        spelled = self.compiled.literals.get(rule.id)
+        literals = self.compiled.literals
+        if isinstance(literals, Buckets):
+            literals.need((rule.id,))
+        spelled = literals.get(rule.id)
         nearby = [] if marks is None else sorted(
             (m for m in marks.near(cand.start, cand.end) if _bears_on(m, cand.targets, view.doc, spelled)),
             key=lambda m: m.cue_start)

@@ -89,6 +89,7 @@ class Analyser:
         that workers forked afterwards share it instead of each building it again."""
         from ..documents import text_document
 
+        self.linter.read_all()
         self.linter.check(text_document("Warm-up: buy isotretinoin online. It cures acne.\n", "warm-up"))
         self.linter.nlp("Warm-up: a sentence.")
         self.warmed = True

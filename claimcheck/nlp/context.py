@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
 from spacy.attrs import IS_SPACE, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -91,8 +90,19 @@ def load_context_data() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _context_data() -> dict:
+    """context.yaml as parsed, from the disk cache when there (nlp/disk_cache.py: its key
+    follows the file): every start needs its types, and importing and running the YAML
+    parser cost some 35 ms of it."""
+    key = disk_cache.entry_key("yaml-context")
+    found = disk_cache.load(key, None)
+    if isinstance(found, dict):
+        return found
+    import yaml
+
     text = resources.files("claimcheck.nlp").joinpath("context.yaml").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's parser when there
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's parser when there
+    disk_cache.save(key, data)
+    return data
 
 
 # the kinds of context, as context.yaml names them (a rule's `context:` may set their effect)

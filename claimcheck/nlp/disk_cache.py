@@ -4,7 +4,11 @@ phrases first.
 
 An entry is a pickled object. The pipeline's ``Vocab`` and tokenizer are not stored: they are
 referred to and taken from the running pipeline when the entry is read, and the matchers add
-their keys to its strings again (nlp/matching.py).
+their keys to its strings again (nlp/matching.py). What most documents never use is read when
+one does: a ``Deferred`` (a drug pack's matcher) and each bucket of a ``Buckets`` table (the
+phrase tables and prefilter tables, by key) are pickles of their own, kept after the entry's
+pickle in its file (``MAGIC``) and read from the file, held open, when first asked for. A large
+rulebook then starts in the time its small tables take, not in the time its 100 MB take.
 
 * **Never stale.** An entry's name is a hash of everything its object depends on: what the
   caller names (a rulebook's pack files, their bytes and the paths messages show for them),
@@ -30,7 +34,9 @@ import hashlib
 import io
 import os
 import pickle
+import struct
 import sys
+import zlib
 from pathlib import Path
 
 import spacy
@@ -88,30 +94,70 @@ def entry_key(kind: str, *parts, files: list[Path] = ()) -> str:
 
 
 class _Writer(pickle.Pickler):
-    """Refers to the pipeline's Vocab and tokenizer instead of storing them (see _Reader)."""
+    """Refers to the pipeline's Vocab and tokenizer instead of storing them (see _Reader).
+    With ``blobs``, a Deferred's pickle goes there, out of the entry's own pickle, which
+    refers to it by its number."""
 
-    def __init__(self, file):
+    def __init__(self, file, blobs: list[bytes] | None = None):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.blobs = blobs
 
     def persistent_id(self, obj):
         if isinstance(obj, Vocab):
             return "vocab"
         if isinstance(obj, Tokenizer):
             return "tokenizer"
+        if self.blobs is not None and type(obj) is Deferred:
+            self.blobs.append(obj.pickled())
+            return ("deferred", len(self.blobs) - 1)
         return None
 
 
 class _Reader(pickle.Unpickler):
-    def __init__(self, file, nlp: Language | _Shared):
+    def __init__(self, file, nlp: Language | _Shared, blobs: list | None = None):
         super().__init__(file)
         self.nlp = nlp
+        self.blobs = blobs
 
     def persistent_load(self, pid):
         if pid == "vocab":
             return self.nlp.vocab
         if pid == "tokenizer" and self.nlp.tokenizer is not None:
             return self.nlp.tokenizer
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "deferred" and self.blobs is not None:
+            return _deferred(self.blobs[pid[1]], getattr(self.nlp, "vocab", None))
         raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+
+class _Blobs:
+    """The open file of an entry whose blobs (the Deferreds' pickles) are read when asked for:
+    renamed over or deleted meanwhile, the open file still reads as it was."""
+
+    __slots__ = ("fd", "__weakref__")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __del__(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+class _Blob:
+    """One Deferred's pickle in an entry's file: read with ``read()``."""
+
+    __slots__ = ("file", "offset", "length")
+
+    def __init__(self, file: _Blobs, offset: int, length: int) -> None:
+        self.file, self.offset, self.length = file, offset, length
+
+    def read(self) -> bytes:
+        data = os.pread(self.file.fd, self.length, self.offset)
+        if len(data) != self.length:
+            raise OSError(f"a cache entry was cut short while in use ({len(data)} of {self.length} bytes)")
+        return data
 
 
 class _Shared:
@@ -136,43 +182,129 @@ class Deferred:
 
     def get(self):
         if self._data is not None:
-            self._value = _unpickled(self._data, self._shared)
+            data = self._data.read() if isinstance(self._data, _Blob) else self._data
+            self._value = _unpickled(data, self._shared)
             self._data = self._shared = None
         return self._value
 
-    def __reduce__(self):
+    def pickled(self) -> bytes:
+        """The value's own pickle, the pipeline's Vocab in it by reference (see _Writer)."""
         buffer = io.BytesIO()
         _Writer(buffer).dump(self.get())
-        # the value's Vocab goes into the entry as a reference (see _Writer): the entry's reader
-        # hands back the live one, which the value's own pickle is then read with
-        return (_deferred, (buffer.getvalue(), self._value.vocab))
+        return buffer.getvalue()
+
+    def __reduce__(self):
+        # inside another Deferred's pickle: held there. The value's Vocab (if it has one) goes in
+        # as a reference: the reader hands back the live one, which the value is then read with
+        return (_deferred, (self.pickled(), getattr(self._value, "vocab", None)))
 
 
-def _deferred(data: bytes, vocab: Vocab) -> Deferred:
+def _deferred(data: bytes | _Blob, vocab: Vocab | None) -> Deferred:
     """A Deferred read back from an entry: its pickle, and the pipeline's Vocab."""
     found = Deferred(None)
     found._data, found._shared = data, _Shared(vocab)
     return found
 
 
+class Buckets(dict):
+    """A dict keyed by ints (string hashes, ids) or strings, that a cache entry holds as
+    ``COUNT`` pickles of its own, its keys shared out by ``slot``: a bucket is unpickled when
+    ``[]`` first asks for a key of it (``__missing__``), or ``need`` for keys about to be looked
+    up with ``get``. A document of a few words reads a few buckets of a large table. ``in``,
+    ``get``, ``len`` and iteration see only the buckets read so far: only ``[]``, ``need`` and
+    truth (any key at all) see them all. In the process that made it, it is a plain dict."""
+
+    __slots__ = ("_pending",)
+    COUNT = 256
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending: dict[int, Deferred] = {}
+
+    @classmethod
+    def slot(cls, key: int | str) -> int:
+        """A key's bucket: the same in every process (str's hash() is not)."""
+        return (key if isinstance(key, int) else zlib.crc32(key.encode("utf-8", "surrogatepass"))) % cls.COUNT
+
+    def __missing__(self, key):
+        bucket = self._pending.pop(self.slot(key), None) if self._pending else None
+        if bucket is None:
+            raise KeyError(key)
+        self.update(bucket.get())
+        return self[key]
+
+    def __bool__(self) -> bool:
+        return bool(self._pending) or len(self) > 0
+
+    def read_all(self) -> None:
+        """Read every bucket not read yet."""
+        while self._pending:
+            self.update(self._pending.popitem()[1].get())
+
+    def need(self, keys) -> None:
+        """Read the buckets of these keys, if not yet read."""
+        pending = self._pending
+        if pending:
+            for b in set(map(self.slot, keys)).intersection(pending):
+                self.update(pending.pop(b).get())
+
+    def __reduce__(self):
+        self.read_all()
+        parts: dict[int, dict] = {}
+        for k, v in self.items():
+            parts.setdefault(self.slot(k), {})[k] = v
+        return (_buckets, ({b: Deferred(part) for b, part in parts.items()},))
+
+
+def _buckets(pending: dict[int, Deferred]) -> Buckets:
+    found = Buckets()
+    found._pending = pending
+    return found
+
+
+# An entry's file: MAGIC, the length of its pickle, the number of blobs and each one's length
+# (little-endian 64-bit), the pickle, the blobs. The blobs are the Deferreds' own pickles (most
+# of a large rulebook's entry): read when a Deferred is, not with the rest.
+MAGIC = b"ccache2\n"
+_HEAD = struct.Struct("<8sQQ")
+
+
 def load(key: str, nlp: Language | None):
     """The object stored under ``key``, for ``nlp``'s vocabulary and tokenizer; None when
-    there is none or it cannot be read (it is then written again)."""
+    there is none or it cannot be read (it is then written again): a file cut short or not of
+    this format is a miss."""
     directory = cache_dir()
     if directory is None:
         return None
     path = directory / f"{key}{SUFFIX}"
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
+    file = _Blobs(fd)
     try:
-        return _unpickled(data, nlp)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            magic, size, count = _HEAD.unpack(f.read(_HEAD.size))
+            if magic != MAGIC:
+                return None
+            lengths = struct.unpack(f"<{count}Q", f.read(8 * count))
+            data = f.read(size)
+            at = _HEAD.size + 8 * count + size
+            if len(data) != size or at + sum(lengths) != os.fstat(fd).st_size:
+                return None
+            if hasattr(os, "pread"):
+                blobs: list = []
+                for length in lengths:
+                    blobs.append(_Blob(file, at, length))
+                    at += length
+            else:  # no positioned reads: all of them now
+                blobs = [f.read(length) for length in lengths]
+        return _unpickled(data, nlp, blobs)
     except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss
         return None
 
 
-def _unpickled(data: bytes, shared: Language | _Shared):
+def _unpickled(data: bytes, shared: Language | _Shared, blobs: list | None = None):
     """An object read from its pickle, the pipeline's objects it refers to taken from
     ``shared``, with the collector paused (a pickle of many small containers loads three
     times faster without it). The object lives as long as the process: it is frozen for the
@@ -182,7 +314,7 @@ def _unpickled(data: bytes, shared: Language | _Shared):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        found = _Reader(io.BytesIO(data), shared).load()
+        found = _Reader(io.BytesIO(data), shared, blobs).load()
         gc.freeze()
         return found
     finally:
@@ -199,10 +331,13 @@ def save(key: str, obj) -> bool:
     from ..atomic import write_bytes_atomically
 
     buffer = io.BytesIO()
+    blobs: list[bytes] = []
     try:
-        _Writer(buffer).dump(obj)
+        _Writer(buffer, blobs).dump(obj)
+        data = buffer.getvalue()
+        head = _HEAD.pack(MAGIC, len(data), len(blobs)) + struct.pack(f"<{len(blobs)}Q", *map(len, blobs))
         directory.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(directory / f"{key}{SUFFIX}", buffer.getvalue(), mode=0o600)
+        write_bytes_atomically(directory / f"{key}{SUFFIX}", b"".join([head, data, *blobs]), mode=0o600)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return False
     _prune(directory)

@@ -33,6 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from .disk_cache import Buckets, Deferred
 from .patterns import Sequence
 
 PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
@@ -53,12 +54,16 @@ class TokenMatcher:
 
     def __init__(self, vocab: Vocab, shared: bool = False, max_phrases: int = MAX_PHRASES_PER_PATTERN):
         self.vocab = vocab
-        self.general: list[tuple[str | None, frozenset[int] | None, Matcher]] = []
+        # (key, anchors, its Matcher): each Matcher a pickle of its own in a cache entry,
+        # unpickled (its patterns added again, spaCy's way) when a document holds an anchor
+        # and the key whose ranges it is judged in (its own, or a piece's key's)
+        self.general: list[tuple[str | None, frozenset[int] | None, Deferred, str | None]] = []
         self.phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
         # the pieces of gapped sequences that are phrases: apart, so that joining them
         # (_joined) need not look through every other match for theirs
         self.piece_phrases = {attr: Phrases(vocab, attr) for attr in PHRASE_ATTRS}
-        self.sequences: dict[str, list[Sequence]] = {}  # what was added, for the prefilter
+        # what was added, for building a prefilter (see ``sequences``)
+        self._sequences: dict[str, list[Sequence]] | Deferred = {}
         self.shared = shared
         self.max_phrases = max_phrases
         # simple sequences (see _simple): a phrase table per attribute for the words they
@@ -68,31 +73,75 @@ class TokenMatcher:
         # first tokens' tests: attribute id -> value -> own ids
         self._tested: dict[int, dict[int, list[int]]] = {}
         self._tested_next = None  # the same, split by their next token (_by_next_token), made on first use
-        self._simple_seqs: dict[int, tuple[int, str, list]] = {}
+        # (and the key whose ranges it is judged in)
+        self._simple_seqs: dict[int, tuple[int, str, list, str]] = Buckets()
         self._attrs: list[int] = []  # the attributes tested
         # sequences with gaps: (the key's id, the key, its pieces' keys, the gaps between them)
         self._joins: list[tuple[int, str, list[str], list[int]]] = []
         self._parent: dict[str, str] = {}  # a piece's key -> its key (whose ranges it is judged in)
-        self._piece_ids: dict[int, str] = {}  # a piece key's id -> the piece's key
-        self._joins_from: dict[str, list[int]] = {}  # a first piece's key -> its joins (indices)
+        self._piece_ids: dict[int, str] = Buckets()  # a piece key's id -> the piece's key
+        self._joins_from: dict[str, list[int]] = Buckets()  # a first piece's key -> its joins (indices)
         self._piece_names: dict[tuple[str, str], str] = {}  # (key, piece as JSON) -> the piece's key
-        self._names: set[str] = set()  # the keys and names given ids (see _id)
-        self._ids_by_key = None  # a key -> the ids of its pieces and heads (see _live), made on first use
+        self._names: set[str] = set()  # the keys added, whose ids the caller reads back (see _id)
+        # a key -> the ids of its pieces and heads (see _live), made on first use or for the cache
+        self._ids_by_key: dict[str, frozenset[int]] | None = None
+        self._keys_of_ids: frozenset[str] = frozenset()
 
     def _id(self, name: str) -> int:
-        """The id of a key, or of a part's name. The names are kept: a pickled matcher
-        (nlp/disk_cache.py) adds them again to the vocabulary it is loaded with, so that
-        its ids read back as keys; the words of its phrases are looked up by hash only."""
-        self._names.add(name)
+        """The id of a key, or of a part's name (a piece of a gapped sequence, a simple
+        sequence's own id). Only the keys given to ``add`` come out of a call, to be read
+        back as strings: a pickled matcher (nlp/disk_cache.py) adds those again to the
+        vocabulary it is loaded with. The other names, most of them, are used by their hash
+        alone, and the words of its phrases are looked up by hash only: adding some 200,000
+        strings back cost a large rulebook half a second of start-up."""
         return self.vocab.strings.add(name)
+
+    @property
+    def sequences(self) -> dict[str, list[Sequence]]:
+        """Every key's sequences as added. Only building a prefilter reads them: a cache entry
+        holds them as a pickle of their own (nlp/disk_cache.py Deferred), read on first use."""
+        if isinstance(self._sequences, Deferred):
+            self._sequences = self._sequences.get()
+        return self._sequences
+
+    def read_all(self) -> None:
+        """Read now what a matcher loaded from the disk cache reads when a document needs it
+        (its tables' buckets, its spaCy Matchers): a process about to lint many documents,
+        or to fork workers that will, pays for it once."""
+        for _, _, matcher, _ in self.general:
+            matcher.get()
+        for table in (*self.phrases.values(), *self.headed.values()):
+            _read_all(table._root)
+        for table in (self._simple_seqs, self._piece_ids, self._joins, self._joins_from):
+            _read_all(table)
+
+    def __getstate__(self) -> dict:
+        if self._tested_next is None:  # made now: making it reads every simple sequence
+            self._tested_next = self._by_next_token()
+        if self._ids_by_key is None:  # and this reads every simple sequence and piece
+            self._ids_by_key = self._make_ids_by_key()
+        state = dict(self.__dict__)
+        # a loaded matcher adds nothing (a key's pieces are named as it is added)
+        state["_piece_names"] = {}
+        # a key's ids are read with the key's bucket, when a document may match the key
+        state["_ids_by_key"] = Buckets(self._ids_by_key)
+        if not isinstance(self._sequences, Deferred):
+            state["_sequences"] = Deferred(self._sequences)
+        # read by buckets, for the ids a document's matches need (the tables grow with the
+        # rulebook); what a piece is judged in went into the tables, a loaded one needs no _parent
+        state["_joins"] = Buckets(enumerate(self._joins)) if isinstance(self._joins, list) else self._joins
+        state["_joins_from"] = Buckets(self._joins_from)
+        state["_parent"] = {}
+        return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._ids_by_key = None
         for name in self._names:
             self.vocab.strings.add(name)
 
     def add(self, key: str, seqs: list[Sequence]) -> None:
+        self._names.add(key)
+        self._ids_by_key = None
         self.sequences.setdefault(key, []).extend(seqs)
         whole: list[Sequence] = []
         for seq in seqs:
@@ -110,9 +159,9 @@ class TokenMatcher:
                 name = self._piece_names.get(same)
                 if name is None:
                     name = self._piece_names[same] = f"{key}\x1e{len(self._joins)}.{n}"
+                    self._parent[name] = key
                     self._add(name, [piece], piece=True)
                     self._piece_ids[self._id(name)] = name
-                    self._parent[name] = key
                 names.append(name)
             self._joins_from.setdefault(names[0], []).append(len(self._joins))
             self._joins.append((self._id(key), key, names, gaps))
@@ -151,18 +200,18 @@ class TokenMatcher:
                     self._tested_next = None
                     for value in test if isinstance(test, frozenset) else (test,):
                         by_value.setdefault(value, []).append(own)
-                self._simple_seqs[own] = (key_id, key, rest)
+                self._simple_seqs[own] = (key_id, key, rest, self._parent.get(key, key))
         elif general and self.shared:
             if not self.general:
-                self.general.append((None, frozenset(), Matcher(self.vocab, validate=False)))
-            _, anchors, matcher = self.general[0]
-            matcher.add(key, _spell_out_first_set(general))
+                self.general.append((None, frozenset(), Deferred(Matcher(self.vocab, validate=False)), None))
+            _, anchors, matcher, _ = self.general[0]
+            matcher.get().add(key, _spell_out_first_set(general))
             mine = self._anchors(general)
-            self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher)
+            self.general[0] = (None, None if anchors is None or mine is None else anchors | mine, matcher, None)
         elif general:
             matcher = Matcher(self.vocab, validate=False)
             matcher.add(key, _spell_out_first_set(general))
-            self.general.append((key, self._anchors(general), matcher))
+            self.general.append((key, self._anchors(general), Deferred(matcher), self._parent.get(key, key)))
         for attr, word_lists in phrases.items():
             if word_lists:
                 (self.piece_phrases if piece else self.phrases)[attr].add(key, word_lists)
@@ -189,14 +238,16 @@ class TokenMatcher:
         found: list[tuple[int, int, int]] = []
         if self.general:
             present = _word_hashes(doc)
-            for key, anchors, matcher in self.general:
+            for key, anchors, matcher, judged_as in self.general:  # a piece: in its key's ranges
                 if anchors is not None and anchors.isdisjoint(present):
                     continue
-                judged_as = self._parent.get(key, key)  # a piece is judged in its key's ranges
                 if judged_as not in judged:
-                    found.extend(matcher(doc))
+                    found.extend(matcher.get()(doc))
                     continue
-                for a, b in (where or {}).get(judged_as, ()):
+                ranges = (where or {}).get(judged_as, ())
+                if ranges:
+                    matcher = matcher.get()
+                for a, b in ranges:
                     found.extend((m, a + s, a + e) for m, s, e in matcher(doc[a:b]))
         rows: dict = {}  # attribute -> the doc's array of it, made once (_row, _array)
         live = self._live(where or {}, judged) if judged else None
@@ -220,16 +271,21 @@ class TokenMatcher:
         skips what would have been dropped. (Whole keys' phrase tables are not filtered.)"""
         by_key = self._ids_by_key
         if by_key is None:
-            by_key = self._ids_by_key = {}
-            for own, (_, key, _) in self._simple_seqs.items():
-                by_key.setdefault(self._parent.get(key, key), set()).add(own)
-            for piece_id, piece in self._piece_ids.items():
-                by_key.setdefault(self._parent[piece], set()).add(piece_id)
-            self._ids_by_key = by_key = {k: frozenset(v) for k, v in by_key.items()}
-            self._keys_of_ids = frozenset(by_key)
+            by_key = self._ids_by_key = self._make_ids_by_key()
         keys = set(self._keys_of_ids - judged)
-        keys.update(k for k, ranges in where.items() if ranges and k in by_key)
+        keys.update(k for k, ranges in where.items() if ranges and k in self._keys_of_ids)
         return frozenset().union(*(by_key[k] for k in keys))
+
+    def _make_ids_by_key(self) -> dict[str, frozenset[int]]:
+        """A key -> the ids of its simple sequences' heads and of its pieces (see _live), from
+        the whole tables: where the matcher was built (a loaded one has it from its state)."""
+        by_key: dict[str, set[int]] = {}
+        for own, (_, _, _, judged_as) in self._simple_seqs.items():
+            by_key.setdefault(judged_as, set()).add(own)
+        for piece_id, piece in self._piece_ids.items():
+            by_key.setdefault(self._parent[piece], set()).add(piece_id)
+        self._keys_of_ids = frozenset(by_key)
+        return {k: frozenset(v) for k, v in by_key.items()}
 
     def _joined(self, found: list[tuple[list[tuple[int, int, int]], bool]], pieces: list[tuple[int, int, int]],
                 where: dict[str, list[tuple[int, int]]], judged: frozenset[str]) -> list[tuple[int, int, int]]:
@@ -237,6 +293,7 @@ class TokenMatcher:
         the pieces', with the gapped sequences they and ``pieces`` make: every (start, end)
         spaCy's Matcher would give for the whole sequence, once per key."""
         piece_ids = self._piece_ids
+        piece_ids.need(m for matches, mixed in found if mixed for m, _, _ in matches)  # (for ``in`` below)
         by_piece: dict[str, dict[int, list[int]]] = {}
         kept: list[tuple[int, int, int]] = []
         for matches, mixed in found:
@@ -251,6 +308,7 @@ class TokenMatcher:
         for match_id, start, end in pieces:
             by_piece.setdefault(piece_ids[match_id], {}).setdefault(start, []).append(end)
         have = set(kept)
+        self._joins_from.need(by_piece)  # (looked up with get below)
         # only the sequences whose first piece matched, in the order they were added
         for i in sorted(i for piece in by_piece for i in self._joins_from.get(piece, ())):
             key_id, key, names, gaps = self._joins[i]
@@ -363,12 +421,11 @@ class TokenMatcher:
                             if owns:
                                 heads.extend((own, p, p + 1) for own in owns)
         found: set[tuple[int, int, int]] = set()
-        simple_seqs, parent = self._simple_seqs, self._parent
+        simple_seqs = self._simple_seqs
         range_starts: dict[str, list[int]] = {}  # a judged key -> where its ranges start
         for own, start, end in heads:
-            key_id, key, rest = simple_seqs[own]
+            key_id, key, rest, judged_as = simple_seqs[own]
             limit = n
-            judged_as = parent.get(key, key)
             if judged_as in judged:
                 ranges = where.get(judged_as)
                 if not ranges:
@@ -409,23 +466,23 @@ class Phrases:
         self.vocab = vocab
         self.attr = IDS[attr]
         self._lower = attr == "LOWER"
-        self._root: dict = {}
+        # read from a cache entry by buckets of first words (see __call__)
+        self._root: dict = Buckets()
         self._count = 0
-        self._names: set[str] = set()  # its keys (see TokenMatcher._id)
         self._starts: numpy.ndarray | None = None  # the words phrases start with (_first_words)
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        for name in self._names:
-            self.vocab.strings.add(name)
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        # made while the trie is whole: a loaded one reads its buckets only for the words found
+        state["_starts"] = self._first_words()
+        return state
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, key: str, word_lists: list[list[str]]) -> None:
-        self._names.add(key)
         self._starts = None
-        key_id = self.vocab.strings.add(key)
+        key_id = self.vocab.strings.add(key)  # read back through TokenMatcher._names
         strings = self.vocab.strings
         for words in word_lists:
             node = self._root
@@ -447,9 +504,11 @@ class Phrases:
         if row is None:
             row = array.tolist()
         root = self._root
+        positions = _positions(array, self._first_words())
+        root.need(row[i] for i in positions)
         n = len(row)
         found: list[tuple[int, int, int]] = []
-        for i in _positions(array, self._first_words()):
+        for i in positions:
             node = root[row[i]]
             j = i + 1
             while node is not None:
@@ -464,7 +523,8 @@ class Phrases:
 
 
     def _first_words(self) -> numpy.ndarray:
-        """The words phrases start with, sorted (see _positions)."""
+        """The words phrases start with, sorted (see _positions); made where the trie is
+        whole (a table loaded from the cache has them from its state)."""
         if self._starts is None:
             self._starts = numpy.array(sorted(self._root), dtype=numpy.uint64)
         return self._starts
@@ -486,6 +546,11 @@ def _positions(array: numpy.ndarray, values: numpy.ndarray) -> list[int]:
     at = numpy.searchsorted(values, array)
     at[at == len(values)] = 0
     return numpy.flatnonzero(values[at] == array).tolist()
+
+
+def _read_all(table) -> None:
+    if isinstance(table, Buckets):
+        table.read_all()
 
 
 def _row(doc: Doc, attr: int, rows: dict) -> list[int]:

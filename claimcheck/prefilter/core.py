@@ -14,6 +14,7 @@ from spacy.attrs import ORTH
 from ..kinds import KINDS, trigger_keys
 from ..kinds.base import key as part_key
 from ..lists import list_leads
+from ..nlp.disk_cache import Buckets
 from ..nlp.regexes import regex_start_needs
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
@@ -136,6 +137,29 @@ class Prefilter:
             (s for _, _, gate, _ in self._regexes for _, s, ic in literals(gate) if ic))})
         self._regexes = [(rx, k, compact(gate), compact(needs)) for rx, k, gate, needs in self._regexes]
         self._others_set = frozenset(self._others)
+
+    # what only building needs (requirements, costs, group numbering): a cache entry
+    # (nlp/disk_cache.py) leaves it out, reading it back cost every start-up
+    BUILDING = ("_alts", "_groups", "_costs", "_common", "_others", "_regex_keys")
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in self.BUILDING}
+        # the driving ones are in _anchor_keys; both read by buckets, for the anchors a
+        # document holds (the tables grow with the rulebook, a document's words do not)
+        state["_anchored"] = {False: Buckets(self._anchored[False])}
+        state["_anchor_keys"] = Buckets(self._anchor_keys)
+        # looked up with [] only, by the forms and groups a document holds
+        state["_forms"] = Buckets(enumerate(self._forms))
+        for name in ("_mask_of", "_anchor_words", "_passenger_anchors"):
+            state[name] = Buckets(state[name])
+        return state
+
+    def read_all(self) -> None:
+        """Read every bucket of the tables a cache entry holds by buckets (see __getstate__)."""
+        for table in (self._anchored[False], self._anchor_keys, self._forms, self._mask_of, self._anchor_words,
+                      self._passenger_anchors):
+            if isinstance(table, Buckets):
+                table.read_all()
 
     def groups_of(self, forms) -> frozenset[int]:
         """The groups of these forms."""

@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from ..kinds.base import key
 from ..nlp.context import default_policy
-from ..nlp.disk_cache import Deferred
+from ..nlp.disk_cache import Buckets, Deferred
 from ..nlp.matching import TokenMatcher, literal_words
 from ..nlp.patterns import PatternCompiler, PatternError
 from .model import Located, Problem, Rule, Rulebook, RulebookError
@@ -41,6 +41,17 @@ class CompiledRulebook:
     def rules(self) -> list[Rule]:
         return self.rulebook.rules
 
+    def read_all(self) -> None:
+        """Read now every part a rulebook loaded from the disk cache reads on first use (see
+        TokenMatcher.read_all), the drug packs' matchers included."""
+        self.matcher.read_all()
+        for _, matcher in self.scoped:
+            matcher.get().read_all()
+        for prefilter in self.prefilters.values():
+            prefilter.read_all()
+        if isinstance(self.literals, Buckets):
+            self.literals.read_all()
+
     def sequences(self) -> dict[str, list]:
         """Every matcher key's compiled token sequences (concepts, rules, scoped rules)."""
         out: dict[str, list] = {}
@@ -69,7 +80,7 @@ def compile_rulebook(rulebook: Rulebook, nlp: Language) -> CompiledRulebook:
         concept_words[CONCEPT_PREFIX + name] = _spelled_words(seqs)
 
     aliases: dict[str, str] = {}
-    literals: dict[str, frozenset[str] | None] = {}
+    literals: dict[str, frozenset[str] | None] = Buckets()  # read by buckets from a cache entry
     scopes = _scope_checks(rulebook)
     scoped: dict[tuple[tuple[str, ...], ...], TokenMatcher] = {}
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import ConceptDef, Pack, Problem, Rulebook, RulebookError
-from .schema import PackReader
-from .yamlload import YAMLSyntaxError, load_yaml
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -48,6 +46,9 @@ def display_path(path: Path) -> str:
 
 def read_rulebook(paths: list[Path]) -> Rulebook:
     """Read and validate every pack; raises RulebookError listing every problem found."""
+    from .schema import PackReader  # reading packs only: a warm start reads the compiled rulebook
+    from .yamlload import YAMLSyntaxError, load_yaml
+
     problems: list[Problem] = []
     packs: list[Pack] = []
     concepts: dict[str, ConceptDef] = {}
