@@ -278,6 +278,8 @@ def test_read_all_reads_every_deferred_part_and_finds_the_same(tmp_path, monkeyp
     assert matcher._simple_seqs._pending and matcher.phrases["LOWER"]._root._pending
     loaded.read_all()
     assert not matcher._simple_seqs._pending and not matcher.phrases["LOWER"]._root._pending
+    tables = [*matcher.phrases.values(), *matcher.piece_phrases.values(), *matcher.headed.values()]
+    assert not any(t._root._pending for t in tables) and not matcher._ids_by_key._pending
     assert all(d._data is None for _, d in loaded.compiled.scoped)
     assert all(d._data is None for _, _, d, _ in matcher.general)
     (prefilter,) = loaded.compiled.prefilters.values()

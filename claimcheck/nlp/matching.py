@@ -110,9 +110,9 @@ class TokenMatcher:
         or to fork workers that will, pays for it once."""
         for _, _, matcher, _ in self.general:
             matcher.get()
-        for table in (*self.phrases.values(), *self.headed.values()):
+        for table in (*self.phrases.values(), *self.piece_phrases.values(), *self.headed.values()):
             _read_all(table._root)
-        for table in (self._simple_seqs, self._piece_ids, self._joins, self._joins_from):
+        for table in (self._simple_seqs, self._piece_ids, self._joins, self._joins_from, self._ids_by_key):
             _read_all(table)
 
     def __getstate__(self) -> dict:
