@@ -645,3 +645,14 @@ def test_a_title_frame_holds_when_the_text_opens_with_blank_lines(linter, prefil
     assert linter.configured(prefilter=prefilter).lint(text_document(text, "page.txt")) == []
     untitled = text.replace("Top 5 false weight loss claims", "Our new range")
     assert linter.configured(prefilter=prefilter).lint(text_document(untitled, "page.txt")) != []
+
+
+@pytest.mark.parametrize("sentence, severity", [
+    ("Few patients get it yet, but Jongen is hopeful that cheaper machines will be the game changer.", "info"),
+    ("Dr. Smith believes the new pill is a game changer.", "info"),
+    ("We are hopeful that this pill is a game changer.", "minor"),  # the page's own voice
+    ("Many doctors believe the new pill is a game changer.", "minor"),  # no one named
+])
+def test_a_named_persons_hope_or_belief_is_reported(lint_text, sentence, severity):
+    (f,) = sentence_findings(lint_text, sentence)
+    assert (f.rule, str(f.severity)) == ("sensational-hype", severity)

@@ -81,6 +81,7 @@ class _Cue:
     type: str
     direction: str
     at: str | None
+    speaker: str | None = None  # "named": counts only with a person next to it (see _named)
 
 
 def load_context_data() -> dict:
@@ -205,7 +206,7 @@ class ContextMarker:
         self.regexes: list[tuple[re.Pattern, str]] = []
         for i, cue in enumerate(data["cues"]):
             key = f"cue{i}"
-            self.cues[key] = _Cue(cue["type"], cue["direction"], cue.get("at"))
+            self.cues[key] = _Cue(cue["type"], cue["direction"], cue.get("at"), cue.get("speaker"))
             if cue.get("patterns"):
                 seqs = [s for p in cue["patterns"] for s in compiler.compile(p)]
                 self.matcher.add(key, seqs)
@@ -387,7 +388,7 @@ class ContextMarker:
         """A news paragraph names its speaker once ('..., Tamborlane said.'): each paragraph of
         at most paragraph_chars characters holding a speech cue (paragraph_speaker: cues) is
         reported speech as a whole."""
-        speakers = [m for m in marks if m.cue.lower() in self.paragraph_cues and self._named(doc, m)]
+        speakers = [m for m in marks if m.cue.lower() in self.paragraph_cues and self._named(doc, m.cue_start, m.cue_end)]
         if not speakers:
             return []
         out: list[ContextMark] = []
@@ -402,7 +403,7 @@ class ContextMarker:
             out.append(ContextMark(self.paragraph_type, f"{m.cue} (in its paragraph)", m.cue_start, m.cue_end, lo, hi))
         return out
 
-    def _named(self, doc: Doc, m: ContextMark) -> bool:
+    def _named(self, doc: Doc, start: int, end: int) -> bool:
         """Does the speech verb have a person for its speaker, next to it: a name ('Tamborlane
         said', 'said Dr. Nelson'), a pronoun ('he added'), or a name's apposition closing
         ('Nelson, director of the centre, said')? Not 'many researchers said', 'that said'."""
@@ -411,8 +412,8 @@ class ContextMarker:
                 return False
             t = doc[i]
             return t.lower_ in self.paragraph_pronouns or (t.is_title and not t.is_sent_start)
-        before = m.cue_start - 1
-        return person(before) or person(m.cue_end) or (before >= 0 and doc[before].text == ",")
+        before = start - 1
+        return person(before) or person(end) or (before >= 0 and doc[before].text == ",")
 
     def _refuted_next(self, sents, marks: list[ContextMark]) -> list[ContextMark]:
         """A reported claim whose next sentence negates, refutes or warns is refuted there."""
@@ -436,6 +437,8 @@ class ContextMarker:
         if cue.at == "end" and _last_word(spaces, s_start, s_end) != end - 1:
             return None
         if cue.at == "start" and _first_word(spaces, s_start, s_end) != start:
+            return None
+        if cue.speaker == "named" and not self._named(doc, start, end):
             return None
         reach = self.types[cue.type]["max_scope"]
         stops = self.stops[cue.type]
