@@ -656,3 +656,13 @@ def test_a_title_frame_holds_when_the_text_opens_with_blank_lines(linter, prefil
 def test_a_named_persons_hope_or_belief_is_reported(lint_text, sentence, severity):
     (f,) = sentence_findings(lint_text, sentence)
     assert (f.rule, str(f.severity)) == ("sensational-hype", severity)
+
+
+def test_a_named_study_opening_the_next_sentence_cites_the_appeal(lint_text):
+    appeal = "Studies show that nasal rinsing seems to relieve sinus pain."
+    assert [f.rule for f in sentence_findings(lint_text, appeal)] == ["unsupported-studies-show"]
+    backed = appeal + " A 2009 review of research by the Cochrane Library found that rinsing helps."
+    assert sentence_findings(lint_text, backed) == []
+    # a study named later in the sentence, or one sentence further on, does not count
+    later = appeal + " Rinsing is cheap. A 2009 review by the Cochrane Library agreed."
+    assert [f.rule for f in sentence_findings(lint_text, later)] == ["unsupported-studies-show"]
