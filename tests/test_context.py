@@ -1,4 +1,6 @@
 """Context decides: every line of "Context decides" in product.md, as a test."""
+import json
+
 import pytest
 
 from claimcheck import Severity
@@ -666,3 +668,28 @@ def test_a_named_study_opening_the_next_sentence_cites_the_appeal(lint_text):
     # a study named later in the sentence, or one sentence further on, does not count
     later = appeal + " Rinsing is cheap. A 2009 review by the Cochrane Library agreed."
     assert [f.rule for f in sentence_findings(lint_text, later)] == ["unsupported-studies-show"]
+
+
+def test_with_in_is_checked_by_the_schema_and_clause_narrows_with(cli, tmp_path):
+    """with_in: one of sentence, clause (a typo is a rulebook error naming file and line); with
+    clause, the with pattern must be in the match's own clause."""
+    pack = ("pack: tonic\nrules:\n  - id: tonic-study\n    category: unsupported-evidence\n"
+            "    severity: minor\n    message: Appeals to studies.\n    match: [\"studies show\"]\n"
+            "    with: [\"lowers\"]\n    with_in: {where}\n    examples:\n"
+            "      fire: [\"Studies show the tonic lowers blood pressure.\"]\n"
+            "      no_fire: [\"Studies show the tonic tastes of mint.\"]\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(pack.format(where="paragraph"), encoding="utf-8")
+    run = cli("rules", "list", "--no-default-rules", "--rules", str(bad))
+    assert run.code == 2
+    assert any("'with_in' must be one of: sentence, clause" in line and f"{bad}:" in line
+               for line in run.err.splitlines()), run.err
+    text = tmp_path / "t.txt"
+    text.write_text("It lowers costs, but studies show the tonic fails.\n"
+                    "Studies show the tonic lowers blood pressure.\n", encoding="utf-8")
+    for where, lines in (("sentence", ["1", "2"]), ("clause", ["2"])):
+        good = tmp_path / f"{where}.yaml"
+        good.write_text(pack.format(where=where), encoding="utf-8")
+        run = cli("lint", "--no-default-rules", "--rules", str(good), "--format", "json", str(text))
+        found = [str(f["line"]) for f in json.loads(run.out)["files"][0]["findings"] if f["rule"] == "tonic-study"]
+        assert found == lines, (where, run.out)
