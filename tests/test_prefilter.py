@@ -249,7 +249,7 @@ def test_the_driving_scan_with_bit_sets_finds_what_sets_of_groups_find(linter):
 def test_bit_sets_and_lazy_groups_are_the_groups_of_the_words(linter):
     """Bits.of_words is Prefilter.groups_of as a bit set; a Unit's groups (made when asked)
     are its words' groups, and ``loose`` adds the document's substring forms' groups."""
-    from claimcheck.prefilter.scan import Bits, Scan, Unit
+    from claimcheck.prefilter.scan import Scan, Unit
 
     pf = linter.prefilter
     bits = pf.bits()
@@ -259,11 +259,12 @@ def test_bit_sets_and_lazy_groups_are_the_groups_of_the_words(linter):
         for u in range(len(scan.starts)):
             words = scan.words(u)
             groups = pf.groups_of(words)
-            assert bits.of_words(words) == Bits.of(groups)
+            assert bits.of_words(words) == bits.of(groups)
             unit = Unit(scan, u, words)
             assert unit.groups == groups
             assert unit.loose == groups | scan.others_mask
-            assert all((bits.of_words(words) >> g & 1) == (g in groups) for g in range(max(groups, default=0) + 2))
+            assert all((bits.of_words(words) >> bits.index[g] & 1) == (g in groups)
+                       for g in range(max(groups, default=0) + 2))
 
 
 def test_the_bit_sets_are_not_cached_with_the_prefilter(linter):

@@ -227,7 +227,7 @@ class Scan:
         units_of: dict[str, set[int]] = {}
         anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
         others_bits = bits.of(self.others_mask)
-        tables = bits.tables
+        tables, index = bits.tables, bits.index
         for u in range(len(self.starts)):
             words = self.words(u)
             hit = words & anchor_word_set
@@ -243,7 +243,7 @@ class Scan:
             if not entries:
                 continue  # no Unit: made on demand if a context check needs one
             unit = self.units[u] = Unit(self, u, words)
-            for k in unit.keys(entries, passed=True, has_group=lambda g: groups >> g & 1):
+            for k in unit.keys(entries, passed=True, has_group=lambda g: groups >> index[g] & 1):
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
         for k in pf.wildcards:
@@ -294,28 +294,32 @@ class Scan:
 
 
 class Bits:
-    """Sets of groups as int bit sets (bit g for group g), for the driving test (Scan.driving):
-    a unit's groups are the OR of its words', and an entry may be satisfied when
-    ``need & have == need``, a few times cheaper than making and comparing frozensets of
-    some 200 groups per unit. Made for a Prefilter once (Prefilter.bits), filled as words and
-    anchors are met, so a process pays for what its documents hold."""
+    """Sets of groups as int bit sets, for the driving test (Scan.driving): a unit's groups
+    are the OR of its words', and an entry may be satisfied when ``need & have == need``, a
+    few times cheaper than making and comparing frozensets of some 200 groups per unit. Made
+    for a Prefilter once (Prefilter.bits), filled as words and anchors are met, so a process
+    pays for what its documents hold. A group's bit is numbered as the group is first met
+    (``index``), not by its id: the first words met are the common ones, so most bit sets
+    stay short with a rulebook of 50,000 groups too (an int costs by its highest bit)."""
 
     def __init__(self, pf):
+        # group -> its bit
+        self.index = _Memo(lambda g: len(self.index))
         # form -> its groups (Prefilter._mask_of)
         self.words = _Memo(lambda form: self.of(pf._mask_of[form]))
         # anchor -> Prefilter._anchor_keys[anchor] with bit sets: (a key's common groups,
         # [(a bucket's pivot, 0 for none, [(an entry's groups, the entry)])])
         self.tables = _Memo(lambda anchor: [
-            (self.of(common), [(0 if pivot is None else 1 << pivot, [(self.of(e[0]), e) for e in es])
+            (self.of(common), [(0 if pivot is None else 1 << self.index[pivot], [(self.of(e[0]), e) for e in es])
                                for pivot, es in buckets])
             for common, buckets in pf._anchor_keys[anchor]])
 
-    @staticmethod
-    def of(groups) -> int:
+    def of(self, groups) -> int:
         """The bit set of these groups."""
+        index = self.index
         out = 0
         for g in groups:
-            out |= 1 << g
+            out |= 1 << index[g]
         return out
 
     def of_words(self, words) -> int:
