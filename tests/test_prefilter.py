@@ -2,6 +2,7 @@
 of the whole text: over the seeds, corpus/, a FakeHealth sample and tricky snippets."""
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 from itertools import islice
@@ -145,7 +146,7 @@ def test_matches_never_cross_a_sentence_start(linter):
 def test_entries_in_buckets_find_the_units_each_entry_tested_alone_finds(linter, monkeypatch):
     """Scan.driving tests a key's entries at an anchor bucket by bucket (prefilter/core.py
     _buckets): the same units for each key as testing every entry."""
-    from claimcheck.prefilter.scan import Scan
+    from claimcheck.prefilter.scan import Bits, Scan
 
     pf = linter.prefilter
     assert any(len(buckets) > 1 for pairs in pf._anchor_keys.values() for _, buckets in pairs)
@@ -158,5 +159,116 @@ def test_entries_in_buckets_find_the_units_each_entry_tested_alone_finds(linter,
         got = Scan(pf, text, text.lower()).driving()
         with monkeypatch.context() as m:
             m.setattr(pf, "_anchor_keys", flat)
+            m.setattr(pf, "_bits", Bits(pf), raising=False)  # its tables are made from _anchor_keys
             want = Scan(pf, text, text.lower()).driving()
         assert got == want
+
+
+def _scan_texts() -> list[str]:
+    """Texts for comparing the scan with its reference: corpus/, the seeds, the tricky texts,
+    and unicode, long and cut lines."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").iterdir())
+             if p.suffix in (".txt", ".md", ".html")]
+    if SEEDS.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += list(TRICKY.values())
+    texts += [
+        "Café naïve — «ce remède» cures cancer.\n\nÜber-pill: a miracle cure, 100% natural!\n",
+        "İsotretinoin cures acne.\n\nThis ﬁx is a miracle cure.",  # lower-casing changes lengths
+        "This pill is a miracle cure that works for everyone, doctors hate it. " * 60,
+        "x" * 3000 + " miracle cure " + "Vitamin C cures colds. " * 80 + "\n" + "cannot overdose " * 50,
+        "", "\n\n\n", "cure",
+    ]
+    return texts
+
+
+def _reference_driving(scan) -> tuple[dict[str, set[int]], dict[int, dict]]:
+    """Scan.driving as it was, with sets of groups: the units of each driving key, and each
+    unit's pending keys (Unit.keys)."""
+    from claimcheck.prefilter.scan import Unit
+
+    pf = scan.pf
+    others: dict[int, set] = {}
+    for form in scan.others.intersection(pf._anchor_others):
+        i = scan.lowered.find(form)
+        while i != -1:
+            others.setdefault(bisect.bisect_right(scan.bounds, i) - 1, set()).update(pf._anchor_others[form])
+            i = scan.lowered.find(form, i + 1)
+    units_of: dict[str, set[int]] = {}
+    pending: dict[int, dict] = {}
+    for u in range(len(scan.starts)):
+        words = scan.words(u)
+        hit = words & pf._anchor_word_set
+        if not hit and u not in others:
+            continue
+        found = {a for w in hit for a in pf._anchor_words[w]}
+        found.update(others.get(u, ()))
+        loose = pf.groups_of(words) | scan.others_mask
+        entries = [e for anchor in found for common, buckets in pf._anchor_keys[anchor] if common <= loose
+                   for pivot, es in buckets if pivot is None or pivot in loose
+                   for e in es if e[0] <= loose]
+        if not entries:
+            continue
+        unit = Unit(scan, u, words)
+        for k in unit.keys(entries, passed=True):
+            units_of.setdefault(k, set()).add(u)
+        pending[u] = unit.pending
+    for k in pf.wildcards:
+        if k in pf._driving:
+            units_of[k] = set(range(len(scan.starts)))
+    return units_of, pending
+
+
+def _comparable(pending: dict) -> dict:
+    return {k: None if v is None else sorted(map(repr, v)) for k, v in pending.items()}
+
+
+def test_the_driving_scan_with_bit_sets_finds_what_sets_of_groups_find(linter):
+    """Scan.driving tests a unit's groups as int bit sets (scan.Bits): the same units for each
+    key, the same units looked at, each with the same keys pending, as testing frozensets of
+    groups did."""
+    from claimcheck.prefilter.scan import Scan
+
+    pf = linter.prefilter
+    compared = 0
+    for text in _scan_texts():
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue  # the prefilter does not scan such a text (Prefilter.excerpt)
+        scan = Scan(pf, text, lowered)
+        got = scan.driving()
+        want, pending = _reference_driving(Scan(pf, text, lowered))
+        assert got == want
+        assert sorted(scan.units) == sorted(pending)
+        for u, unit in scan.units.items():
+            assert _comparable(unit.pending) == _comparable(pending[u]), (u, text[:60])
+        compared += len(pending)
+    assert compared > 100
+
+
+def test_bit_sets_and_lazy_groups_are_the_groups_of_the_words(linter):
+    """Bits.of_words is Prefilter.groups_of as a bit set; a Unit's groups (made when asked)
+    are its words' groups, and ``loose`` adds the document's substring forms' groups."""
+    from claimcheck.prefilter.scan import Scan, Unit
+
+    pf = linter.prefilter
+    bits = pf.bits()
+    assert pf.bits() is bits
+    for text in _scan_texts()[:12]:
+        scan = Scan(pf, text, text.lower())
+        for u in range(len(scan.starts)):
+            words = scan.words(u)
+            groups = pf.groups_of(words)
+            assert bits.of_words(words) == bits.of(groups)
+            unit = Unit(scan, u, words)
+            assert unit.groups == groups
+            assert unit.loose == groups | scan.others_mask
+            assert all((bits.of_words(words) >> bits.index[g] & 1) == (g in groups)
+                       for g in range(max(groups, default=0) + 2))
+
+
+def test_the_bit_sets_are_not_cached_with_the_prefilter(linter):
+    """Bits fill up while linting; the compiled prefilter in the cache does not carry them."""
+    pf = linter.prefilter
+    pf.bits().of_words(["cure"])
+    assert "_bits" not in pf.__getstate__()

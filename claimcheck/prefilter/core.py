@@ -19,7 +19,7 @@ from ..nlp.regexes import regex_start_needs
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
 from .needs import Requirement, compact, forms_of, lead_of, literals, prune, rarest, regex_needs
-from .scan import (AZ, BREAK_OR_CUT, Scan, automaton, common, cut_after_sentence, ends_sentence, with_runs,
+from .scan import (AZ, BREAK_OR_CUT, Bits, Scan, automaton, common, cut_after_sentence, ends_sentence, with_runs,
                    with_sentence_state)
 
 @dataclass(frozen=True)
@@ -141,9 +141,10 @@ class Prefilter:
     # what only building needs (requirements, costs, group numbering): a cache entry
     # (nlp/disk_cache.py) leaves it out, reading it back cost every start-up
     BUILDING = ("_alts", "_groups", "_costs", "_common", "_others", "_regex_keys")
+    MEMO = ("_bits",)  # filled while linting: not cached
 
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in self.BUILDING}
+        state = {k: v for k, v in self.__dict__.items() if k not in self.BUILDING and k not in self.MEMO}
         # the driving ones are in _anchor_keys; both read by buckets, for the anchors a
         # document holds (the tables grow with the rulebook, a document's words do not)
         state["_anchored"] = {False: Buckets(self._anchored[False])}
@@ -160,6 +161,13 @@ class Prefilter:
                       self._passenger_anchors):
             if isinstance(table, Buckets):
                 table.read_all()
+
+    def bits(self) -> "Bits":
+        """The driving test's bit sets of groups (scan.Bits), made on first use."""
+        found = self.__dict__.get("_bits")
+        if found is None:
+            found = self._bits = Bits(self)
+        return found
 
     def groups_of(self, forms) -> frozenset[int]:
         """The groups of these forms."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import reduce
+from operator import or_
 
 import ahocorasick
 
@@ -131,7 +133,7 @@ class Scan:
         found = self.units.get(u)
         if found is None:
             words = self.words(u)
-            found = self.units[u] = Unit(self, u, words, self.pf.groups_of(words))
+            found = self.units[u] = Unit(self, u, words)
         return found
 
     def words(self, u: int) -> frozenset[str]:
@@ -210,8 +212,11 @@ class Scan:
         return "refuted" in heeds and self.cue(u, "reported") and self.cue(x, "refuting")
 
     def driving(self) -> dict[str, set[int]]:
-        """Driving key -> the units where it may match (wildcards: every unit)."""
+        """Driving key -> the units where it may match (wildcards: every unit). A unit's
+        groups are tested as bit sets (``Bits``); a Unit, made for the units some entry may
+        match in, makes its sets of groups only when asked."""
         pf = self.pf
+        bits = pf.bits()
         bounds = self.bounds
         others: dict[int, set] = {}  # unit -> anchors found as substrings
         for form in self.others.intersection(pf._anchor_others):
@@ -219,9 +224,10 @@ class Scan:
             while i != -1:
                 others.setdefault(bisect.bisect_right(bounds, i) - 1, set()).update(pf._anchor_others[form])
                 i = self.lowered.find(form, i + 1)
-        table = pf._anchor_keys
         units_of: dict[str, set[int]] = {}
         anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
+        others_bits = bits.of(self.others_mask)
+        tables, index = bits.tables, bits.index
         for u in range(len(self.starts)):
             words = self.words(u)
             hit = words & anchor_word_set
@@ -229,15 +235,15 @@ class Scan:
                 continue
             found = {a for w in hit for a in anchor_words[w]}
             found.update(others.get(u, ()))
-            groups = pf.groups_of(words)
-            loose = groups | self.others_mask if self.others_mask else groups
-            entries = [e for anchor in found for common, buckets in table[anchor] if common <= loose
-                       for pivot, es in buckets if pivot is None or pivot in loose
-                       for e in es if e[0] <= loose]
+            groups = bits.of_words(words)
+            loose = groups | others_bits
+            entries = [e for anchor in found for common, buckets in tables[anchor] if common & loose == common
+                       for pivot, es in buckets if pivot & loose == pivot
+                       for need, e in es if need & loose == need]
             if not entries:
                 continue  # no Unit: made on demand if a context check needs one
-            unit = self.units[u] = Unit(self, u, words, groups, loose)
-            for k in unit.keys(entries, passed=True):
+            unit = self.units[u] = Unit(self, u, words)
+            for k in unit.keys(entries, passed=True, has_group=lambda g: groups >> index[g] & 1):
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
         for k in pf.wildcards:
@@ -287,6 +293,52 @@ class Scan:
         return spans
 
 
+class Bits:
+    """Sets of groups as int bit sets, for the driving test (Scan.driving): a unit's groups
+    are the OR of its words', and an entry may be satisfied when ``need & have == need``, a
+    few times cheaper than making and comparing frozensets of some 200 groups per unit. Made
+    for a Prefilter once (Prefilter.bits), filled as words and anchors are met, so a process
+    pays for what its documents hold. A group's bit is numbered as the group is first met
+    (``index``), not by its id: the first words met are the common ones, so most bit sets
+    stay short with a rulebook of 50,000 groups too (an int costs by its highest bit)."""
+
+    def __init__(self, pf):
+        # group -> its bit
+        self.index = _Memo(lambda g: len(self.index))
+        # form -> its groups (Prefilter._mask_of)
+        self.words = _Memo(lambda form: self.of(pf._mask_of[form]))
+        # anchor -> Prefilter._anchor_keys[anchor] with bit sets: (a key's common groups,
+        # [(a bucket's pivot, 0 for none, [(an entry's groups, the entry)])])
+        self.tables = _Memo(lambda anchor: [
+            (self.of(common), [(0 if pivot is None else 1 << self.index[pivot], [(self.of(e[0]), e) for e in es])
+                               for pivot, es in buckets])
+            for common, buckets in pf._anchor_keys[anchor]])
+
+    def of(self, groups) -> int:
+        """The bit set of these groups."""
+        index = self.index
+        out = 0
+        for g in groups:
+            out |= 1 << index[g]
+        return out
+
+    def of_words(self, words) -> int:
+        """The groups of these forms (Prefilter.groups_of), as a bit set."""
+        return reduce(or_, map(self.words.__getitem__, words), 0)
+
+
+class _Memo(dict):
+    """A dict that makes a missing value with ``make(key)`` and keeps it."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
+
+
 class Unit:
     """What may be a token in one unit: ``words``, a superset of the lower-case forms of its
     tokens (among the forms the rulebook spells), the ``groups`` they are in, and, asked for,
@@ -304,36 +356,52 @@ class Unit:
     another, and two tokens of consecutive pattern tokens have nothing or one space between
     them (spaCy makes a token of any other white space)."""
 
-    __slots__ = ("scan", "u", "a", "b", "words", "groups", "loose", "pending", "_at")
+    __slots__ = ("scan", "u", "a", "b", "words", "_groups", "_loose", "pending", "_at")
 
-    def __init__(self, scan: Scan, u: int, words: frozenset[str], groups: frozenset[int],
-                 loose: frozenset[int] | None = None):
-        """``words``: Scan.words(u); ``groups``: their groups; ``loose``: those and the groups
-        of the forms found as substrings anywhere in the document (made here if not given)."""
+    def __init__(self, scan: Scan, u: int, words: frozenset[str]):
+        """``words``: Scan.words(u)."""
         self.scan, self.u, self.a, self.b = scan, u, scan.bounds[u], scan.bounds[u + 1]
         self.words = words
-        self.groups = groups
-        self.loose = loose if loose is not None else groups | scan.others_mask if scan.others_mask else groups
+        self._groups: frozenset[int] | None = None
+        self._loose: frozenset[int] | None = None
         self.pending: dict[str, list | None] = {}  # see keys()
         self._at: dict[int, tuple[list[int], list[int]]] = {}  # group -> _spans
+
+    @property
+    def groups(self) -> frozenset[int]:
+        """The groups of the unit's words (made when first asked: the driving test uses bit
+        sets, see Bits)."""
+        if self._groups is None:
+            self._groups = self.scan.pf.groups_of(self.words)
+        return self._groups
+
+    @property
+    def loose(self) -> frozenset[int]:
+        """``groups`` and the groups of the forms found as substrings anywhere in the document."""
+        if self._loose is None:
+            others = self.scan.others_mask
+            self._loose = self.groups | others if others else self.groups
+        return self._loose
 
     def has(self, form: str) -> bool:
         """Does a form found as a substring occur in the unit?"""
         return self.scan.lowered.find(form, self.a, self.b) != -1
 
-    def keys(self, entries: list, passed: bool = False) -> dict[str, list | None]:
+    def keys(self, entries: list, passed: bool = False, has_group=None) -> dict[str, list | None]:
         """Of the (groups, requirement, key, adjacency) entries, those whose
         requirement has all its groups in the unit, by key, into ``pending`` (and returned):
         None when that is enough (one group, found as a letter run), else the requirements to
         check for order (``holds``). That costs; most keys decide nothing, so it waits.
-        ``passed``: the entries are known to have their groups in the unit."""
-        groups, loose = self.groups, self.loose
+        ``passed``: the entries are known to have their groups in the unit; ``has_group``:
+        is a group in ``groups`` (by default, asks the set)?"""
+        if has_group is None:
+            has_group = self.groups.__contains__
         pending = self.pending
         found = {}
-        for bits, req, key, adj in entries if passed else [e for e in entries if e[0] <= loose]:
+        for _, req, key, adj in entries if passed else [e for e in entries if e[0] <= self.loose]:
             if key in pending and pending[key] is None:
                 pass
-            elif len(req) == 1 and bits <= groups:
+            elif len(req) == 1 and has_group(req[0]):
                 pending[key] = None
             else:
                 pending.setdefault(key, []).append((req, adj))
