@@ -18,7 +18,6 @@ from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, pull_quote, reference_document
-from .nlp.disk_cache import Buckets
 from .nlp.language import Detected, detect
 from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
@@ -365,10 +364,8 @@ class Linter:
         severity = self.severities.get(rule.id, rule.severity)
         effects: list[ContextEffect] = []
         policy = self.compiled.policy[rule.id]
-        literals = self.compiled.literals
-        if isinstance(literals, Buckets):
-            literals.need((rule.id,))
-        spelled = literals.get(rule.id)
+        self.compiled.literals.need((rule.id,))  # (Buckets: read for get)
+        spelled = self.compiled.literals.get(rule.id)
         nearby = [] if marks is None else sorted(
             (m for m in marks.near(cand.start, cand.end) if _bears_on(m, cand.targets, view.doc, spelled)),
             key=lambda m: m.cue_start)

@@ -143,6 +143,13 @@ def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
         [types.TextDocumentContentChangeWholeDocument(text=text)]))
 
 
+async def edited(client: LanguageClient, uri: str, version: int, text: str) -> list[types.Diagnostic]:
+    """Send the whole new text as ``version`` and wait for that version's diagnostics."""
+    mark = len(client.inbox.published)
+    change(client, uri, version, text)
+    return await client.inbox.diagnostics(uri, version, after=mark)
+
+
 def files_changed(client: LanguageClient, *paths: Path) -> None:
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
         [types.FileEvent(p.as_uri(), types.FileChangeType.Changed) for p in paths]))
@@ -205,9 +212,7 @@ async def test_markdown_diagnostics_replacement_and_warning(client, tmp_path):
     assert [d.code for d in replace.diagnostics] == ["overclaim-permanent-remission"]
     text = applied(DRAFT_MD, replace.edit, uri, 1)
     assert text.splitlines()[2] == "😀 Most people reach long-term remission after one course."
-    mark = len(inbox.published)
-    change(client, uri, 2, text)
-    found = await inbox.diagnostics(uri, 2, after=mark)
+    found = await edited(client, uri, 2, text)
     assert [s[:3] for s in spans(found)] == [("overclaim-permanent-remission", 4, 15),
                                              ("isotretinoin-missing-pregnancy-warning", 6, 0),
                                              ("isotretinoin-missing-psychiatric-warning", 6, 0)]
@@ -220,9 +225,7 @@ async def test_markdown_diagnostics_replacement_and_warning(client, tmp_path):
                          "taken during pregnancy or by anyone who may become pregnant; use two forms of effective "
                          "contraception before, during and for one month after treatment (in the US this is "
                          "managed by the iPLEDGE program).\n")
-    mark = len(inbox.published)
-    change(client, uri, 3, text)
-    found = await inbox.diagnostics(uri, 3, after=mark)
+    found = await edited(client, uri, 3, text)
     assert [d.code for d in found] == ["overclaim-permanent-remission", "isotretinoin-missing-psychiatric-warning"]
 
 
@@ -262,9 +265,7 @@ async def test_suppression_comments_in_each_format_silence_the_finding(client, t
     text = applied(DRAFT_MD, actions["Suppress overclaim-permanent-remission here with a comment"].edit, uri, 1)
     assert text.splitlines()[4:6] == ["<!-- claimcheck-disable-next-line overclaim-permanent-remission -- reason -->",
                                       "It can lead to permanent remission."]
-    mark = len(inbox.published)
-    change(client, uri, 2, text)
-    found = await inbox.diagnostics(uri, 2, after=mark)
+    found = await edited(client, uri, 2, text)
     assert [s[:3] for s in spans(found)] == [("overclaim-permanent-remission", 2, 21),
                                              ("isotretinoin-missing-pregnancy-warning", 7, 0),
                                              ("isotretinoin-missing-psychiatric-warning", 7, 0)]
@@ -277,9 +278,7 @@ async def test_suppression_comments_in_each_format_silence_the_finding(client, t
     text = applied(wrapped, actions["Suppress overclaim-permanent-remission here with a comment"].edit, uri, 1)
     assert text == ("Intro.\n\n# claimcheck-disable overclaim-permanent-remission -- reason\nMost people reach\n"
                     "permanent remission after one course.\n# claimcheck-enable overclaim-permanent-remission\n")
-    mark = len(inbox.published)
-    change(client, uri, 2, text)
-    assert await inbox.diagnostics(uri, 2, after=mark) == []  # silenced, and no unused-suppression warning
+    assert await edited(client, uri, 2, text) == []  # silenced, and no unused-suppression warning
 
 
 @pytest.mark.slow
@@ -384,9 +383,7 @@ async def test_configuration_changes_apply_without_a_restart(client, tmp_path):
     # a broken configuration: one message naming the file and line, no diagnostics
     config.write_text('severity = { overclaim-permanent-remission = "minor" }\nfail-on = "mayor"\n', encoding="utf-8")
     shown_before = len(inbox.shown)
-    mark = len(inbox.published)
-    change(client, uri, 2, "It brings permanent remission. Really.\n")
-    assert await inbox.diagnostics(uri, 2, after=mark) == []
+    assert await edited(client, uri, 2, "It brings permanent remission. Really.\n") == []
     message = await inbox.until(lambda: inbox.shown[shown_before] if len(inbox.shown) > shown_before else None)
     assert message.type == types.MessageType.Error
     assert message.message == (f"claimcheck: configuration error: {config}:2: fail-on: 'mayor' is not one of "
@@ -394,9 +391,7 @@ async def test_configuration_changes_apply_without_a_restart(client, tmp_path):
 
     # no notification at all: the configuration is read again at the next check
     config.write_text('ignore = ["overclaim"]\n', encoding="utf-8")
-    mark = len(inbox.published)
-    change(client, uri, 3, "It brings permanent remission. Buy isotretinoin online.\n")
-    found = await inbox.diagnostics(uri, 3, after=mark)
+    found = await edited(client, uri, 3, "It brings permanent remission. Buy isotretinoin online.\n")
     assert "overclaim-permanent-remission" not in [d.code for d in found]
     assert "isotretinoin-buy-online" in [d.code for d in found]
 

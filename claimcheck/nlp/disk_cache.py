@@ -256,6 +256,14 @@ class Buckets(dict):
         return (_buckets, ({b: Deferred(part) for b, part in parts.items()},))
 
 
+def read_buckets(*tables) -> None:
+    """Read every bucket of those of these tables that are ``Buckets`` (a table built in this
+    process is a plain dict or list, whole already)."""
+    for table in tables:
+        if isinstance(table, Buckets):
+            table.read_all()
+
+
 def _buckets(pending: dict[int, Deferred]) -> Buckets:
     found = Buckets()
     found._pending = pending

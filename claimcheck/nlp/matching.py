@@ -33,7 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .disk_cache import Buckets, Deferred
+from .disk_cache import Buckets, Deferred, read_buckets
 from .patterns import Sequence
 
 PHRASE_ATTRS = ("LEMMA", "LOWER", "ORTH")
@@ -110,10 +110,9 @@ class TokenMatcher:
         or to fork workers that will, pays for it once."""
         for _, _, matcher, _ in self.general:
             matcher.get()
-        for table in (*self.phrases.values(), *self.piece_phrases.values(), *self.headed.values()):
-            _read_all(table._root)
-        for table in (self._simple_seqs, self._piece_ids, self._joins, self._joins_from, self._ids_by_key):
-            _read_all(table)
+        tables = (*self.phrases.values(), *self.piece_phrases.values(), *self.headed.values())
+        read_buckets(*(t._root for t in tables), self._simple_seqs, self._piece_ids, self._joins,
+                     self._joins_from, self._ids_by_key)
 
     def __getstate__(self) -> dict:
         if self._tested_next is None:  # made now: making it reads every simple sequence
@@ -546,11 +545,6 @@ def _positions(array: numpy.ndarray, values: numpy.ndarray) -> list[int]:
     at = numpy.searchsorted(values, array)
     at[at == len(values)] = 0
     return numpy.flatnonzero(values[at] == array).tolist()
-
-
-def _read_all(table) -> None:
-    if isinstance(table, Buckets):
-        table.read_all()
 
 
 def _row(doc: Doc, attr: int, rows: dict) -> list[int]:

@@ -14,7 +14,7 @@ from spacy.attrs import ORTH
 from ..kinds import KINDS, trigger_keys
 from ..kinds.base import key as part_key
 from ..lists import list_leads
-from ..nlp.disk_cache import Buckets
+from ..nlp.disk_cache import Buckets, read_buckets
 from ..nlp.regexes import regex_start_needs
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
@@ -157,10 +157,8 @@ class Prefilter:
 
     def read_all(self) -> None:
         """Read every bucket of the tables a cache entry holds by buckets (see __getstate__)."""
-        for table in (self._anchored[False], self._anchor_keys, self._forms, self._mask_of, self._anchor_words,
-                      self._passenger_anchors):
-            if isinstance(table, Buckets):
-                table.read_all()
+        read_buckets(self._anchored[False], self._anchor_keys, self._forms, self._mask_of, self._anchor_words,
+                     self._passenger_anchors)
 
     def bits(self) -> "Bits":
         """The driving test's bit sets of groups (scan.Bits), made on first use."""

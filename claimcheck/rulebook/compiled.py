@@ -28,7 +28,7 @@ class CompiledRulebook:
     # part of the claim only when it is one of them ("no side effects"), not when a gap or a
     # class swallowed it ("acne is not caused by dirt" for "acne ...3 caused by dirt").
     # None: the rule has regexes, whose words are unknown, so every cue inside counts as spelled.
-    literals: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    literals: dict[str, frozenset[str] | None] = field(default_factory=Buckets)  # read by buckets
     # Patterns of rules that apply only to documents mentioning some concepts (a drug pack),
     # one matcher per scope, run only on documents in that scope: most pages never pay for them.
     # rules of packs with a scope, one matcher per scope, each unpickled from the disk cache
@@ -49,8 +49,7 @@ class CompiledRulebook:
             matcher.get().read_all()
         for prefilter in self.prefilters.values():
             prefilter.read_all()
-        if isinstance(self.literals, Buckets):
-            self.literals.read_all()
+        self.literals.read_all()
 
     def sequences(self) -> dict[str, list]:
         """Every matcher key's compiled token sequences (concepts, rules, scoped rules)."""
