@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
-from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, pull_quote, reference_document
+from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, pull_quote, reference_document, reporting_page
 from .nlp.language import Detected, detect
 from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
@@ -356,7 +356,8 @@ class Linter:
         marks = _framed(doc._.claimcheck_context or [], sections, headings, view.sents, title)
         marks += _pull_quotes(doc, marks, headings, view.sents)
         view.marks = MarkIndex(marks + _lede_marks(document, token_starts,
-                                                   (lambda c: c) if excerpt is None else excerpt.to_document))
+                                                   (lambda c: c) if excerpt is None else excerpt.to_document)
+                               + _page_marks(document, len(doc)))
         return view
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
@@ -511,6 +512,16 @@ def _lede_marks(document: Document, token_starts: list[int], to_document) -> lis
     type_, cue, end = found
     lo = _first_token_at(token_starts, to_document, end)
     return [ContextMark(type_, cue, lo, lo, 0, lo)] if lo else []
+
+
+def _page_marks(document: Document, n_tokens: int) -> list[ContextMark]:
+    """A mark over the whole text when the text as a whole reports (context.yaml
+    ``reporting_page``); its cue sits past the last token, so it is part of no match."""
+    found = reporting_page(document.text)
+    if found is None:
+        return []
+    type_, cue = found
+    return [ContextMark(type_, cue, n_tokens + 1, n_tokens + 1, 0, n_tokens + 1)]
 
 
 def _framed(marks: list[ContextMark], sections: list[int], headings: set[int],

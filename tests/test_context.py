@@ -693,3 +693,48 @@ def test_with_in_is_checked_by_the_schema_and_clause_narrows_with(cli, tmp_path)
         run = cli("lint", "--no-default-rules", "--rules", str(good), "--format", "json", str(text))
         found = [str(f["line"]) for f in json.loads(run.out)["files"][0]["findings"] if f["rule"] == "tonic-study"]
         assert found == lines, (where, run.out)
+
+
+@pytest.mark.parametrize("sentence, severity", [
+    ("To 62-year-old Hal Kaye, the injection of his own stem cells was a miracle cure.", "info"),
+    ("To her, the cream was nothing short of a miracle.", "info"),
+    ("In the eyes of his patients, the new pill is a miracle cure.", "info"),
+    ("To 50 patients, the clinic gave a miracle cure.", "minor"),  # a number, not a person's age
+    ("The injection of stem cells is a miracle cure.", "minor"),  # the page's own voice
+])
+def test_a_persons_point_of_view_set_before_the_claim_is_reported(lint_text, sentence, severity):
+    (f,) = sentence_findings(lint_text, sentence)
+    assert (f.rule, str(f.severity)) == ("sensational-hype", severity)
+
+
+STORY = ('Implant helps people with sleep apnea\n\n'
+         'The device stimulates a nerve at night, the surgeon, Dr. Alvarez, said. It is not for everyone.\n\n'
+         '"It worked for me and my lifestyle," Northrup says. Her insurer paid for most of it.\n')
+SHOP = ('Deep sleep gummies\n\n'
+        '"It worked for me and my lifestyle," says Robert. "I sleep all night now," says Anna.\n\n'
+        'Order now and get free shipping on every bottle.\n')
+
+
+def test_an_experience_told_in_a_page_that_reports_is_information(lint_text):
+    """Journalism names the people it quotes: on a page with named speakers and no call to buy,
+    a testimonial is someone's experience reported, graded info, with its reason given."""
+    (f,) = [f for f in lint_text(STORY) if f.rule == "testimonial-anecdotes"]
+    assert (f.position.line, str(f.severity)) == (5, "info")
+    assert [c.type for c in f.context] == ["reporting"]
+
+
+def test_a_shop_quoting_its_customers_still_sells(lint_text):
+    found = [(f.position.line, str(f.severity)) for f in lint_text(SHOP) if f.rule == "testimonial-anecdotes"]
+    assert found == [(3, "minor")]
+
+
+def test_one_named_speaker_does_not_make_a_report(lint_text):
+    one = STORY.replace(", the surgeon, Dr. Alvarez, said", "")
+    (f,) = [f for f in lint_text(one) if f.rule == "testimonial-anecdotes"]
+    assert str(f.severity) == "minor"
+
+
+def test_a_reporting_page_leaves_other_categories_alone(lint_text):
+    text = STORY + "\nStudies show that the implant cures snoring for good.\n"
+    graded = {f.rule: str(f.severity) for f in lint_text(text)}
+    assert graded["unsupported-studies-show"] == "minor"

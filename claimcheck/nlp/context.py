@@ -161,6 +161,26 @@ def pull_quote() -> tuple[str, str, str, int, int]:
 
 
 @functools.lru_cache(maxsize=1)
+def _reporting_data() -> tuple[str, str, int, re.Pattern, re.Pattern]:
+    d = _context_data()["reporting_page"]
+    return d["type"], d["cue"], int(d["min_speakers"]), re.compile(d["speakers"]), re.compile(d["offers"], re.I)
+
+
+def reporting_page(text: str) -> tuple[str, str] | None:
+    """(context type, cue) when a text reports as journalism does: at least min_speakers named
+    speakers and no call to buy (context.yaml ``reporting_page``), else None."""
+    type_, cue, least, speakers, offers = _reporting_data()
+    if offers.search(text):
+        return None
+    count = 0
+    for _ in speakers.finditer(text):
+        count += 1
+        if count >= least:
+            return type_, cue
+    return None
+
+
+@functools.lru_cache(maxsize=1)
 def _reference_data() -> tuple[int, re.Pattern]:
     d = _context_data()["reference_document"]
     return int(d["lead_chars"]), re.compile("|".join(f"(?:{c})" for c in d["cues"]), re.I | re.M)
