@@ -738,3 +738,20 @@ def test_a_reporting_page_leaves_other_categories_alone(lint_text):
     text = STORY + "\nStudies show that the implant cures snoring for good.\n"
     graded = {f.rule: str(f.severity) for f in lint_text(text)}
     assert graded["unsupported-studies-show"] == "minor"
+
+
+@pytest.mark.parametrize("paragraph", [
+    # a speech verb beyond "said", with a named speaker, makes the paragraph his
+    "Still, Mehta agreed that the implant could help. If they know a seizure is coming, they might take an extra dose of their medicine.",
+    # a name with an inner capital is a name
+    "“The drug helps while it is given,” DePaolo said. For some women, it may take an extra dose of their medicine.",
+])
+def test_a_named_speakers_paragraph_is_reported_whatever_the_verb_or_name(lint_text, paragraph):
+    (f,) = [f for f in lint_text(paragraph) if f.rule == "dosing-exceed-label"]
+    assert "reported" in [c.type for c in f.context]
+
+
+def test_agreement_without_a_named_speaker_is_not_speech(lint_text):
+    (f,) = [f for f in lint_text("Doctors agreed it was time. This miracle cream clears acne.")
+            if f.rule == "sensational-hype"]
+    assert str(f.severity) == "minor"

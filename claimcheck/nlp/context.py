@@ -431,7 +431,7 @@ class ContextMarker:
             if not 0 <= i < len(doc):
                 return False
             t = doc[i]
-            return t.lower_ in self.paragraph_pronouns or (t.is_title and not t.is_sent_start)
+            return t.lower_ in self.paragraph_pronouns or (_name_like(t.text) and not t.is_sent_start)
         before = start - 1
         return person(before) or person(end) or (before >= 0 and doc[before].text == ",")
 
@@ -512,6 +512,11 @@ class _Paragraphs:
 def _chars(doc: Doc, lo: int, hi: int) -> int:
     """The characters from token lo's start to token hi - 1's end."""
     return doc[hi - 1].idx + len(doc[hi - 1].text) - doc[lo].idx
+
+
+def _name_like(word: str) -> bool:
+    """A capitalised word, its inner capitals allowed: "Tamborlane", "DePaolo", "McDonald"."""
+    return word[:1].isupper() and word[1:2].islower()
 
 
 def _sentence_index(sents: list[tuple[int, int]], token: int) -> int:
