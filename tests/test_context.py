@@ -755,3 +755,15 @@ def test_agreement_without_a_named_speaker_is_not_speech(lint_text):
     (f,) = [f for f in lint_text("Doctors agreed it was time. This miracle cream clears acne.")
             if f.rule == "sensational-hype"]
     assert str(f.severity) == "minor"
+
+
+@pytest.mark.parametrize("text, reports", [
+    ('"It helps," said Dr. Lee. "It is cheap," says Northrup.', True),   # the name after the verb
+    ("It helps, DePaolo said. It is cheap, she added.", True),            # before it; a pronoun
+    ("It helps, DePaolo said. It is cheap.", False),                      # one speaker
+    ("It helps, DePaolo said. It is cheap, she added. Order now!", False),  # a call to buy
+    ("Aforesaid, Unsaid things. Studies said it helps. Research says so.", False),  # no person
+])
+def test_what_makes_a_page_one_that_reports(text, reports):
+    from claimcheck.nlp.context import reporting_page
+    assert (reporting_page(text) is not None) == reports
