@@ -758,7 +758,8 @@ def test_agreement_without_a_named_speaker_is_not_speech(lint_text):
 
 
 @pytest.mark.parametrize("text, reports", [
-    ('"It helps," said Dr. Lee. "It is cheap," says Northrup.', True),   # the name after the verb
+    ('"It helps," said Dr. Lee. "It is cheap," says Ann Northrup.', True),   # the name after the verb
+    ('"It helps," says Robert. "It is cheap," says Anna.', False),   # first names: a shop's customers
     ("It helps, DePaolo said. It is cheap, she added.", True),            # before it; a pronoun
     ("It helps, DePaolo said. It is cheap.", False),                      # one speaker
     ("It helps, DePaolo said. It is cheap, she added. Order now!", False),  # a call to buy
