@@ -346,6 +346,8 @@ class Linter:
         view = MatchView(doc, spans, sections, ids)
         view.leads = _leads(document, excerpt, token_starts)
         view.reference = reference_document(document.text)
+        reporting = reporting_page(document.text)
+        view.reporting = reporting[1] if reporting else None
         # a heading's sentence may open with the blank lines above it (a text that starts
         # with them): the heading and the title are named by their sentence's first token
         starts = [s for s, _ in view.sents]
@@ -357,7 +359,7 @@ class Linter:
         marks += _pull_quotes(doc, marks, headings, view.sents)
         view.marks = MarkIndex(marks + _lede_marks(document, token_starts,
                                                    (lambda c: c) if excerpt is None else excerpt.to_document)
-                               + _page_marks(document, len(doc)))
+                               + _page_marks(reporting, len(doc)))
         return view
 
     def _finding(self, document: Document, view: MatchView, rule: Rule, cand: Candidate,
@@ -514,13 +516,13 @@ def _lede_marks(document: Document, token_starts: list[int], to_document) -> lis
     return [ContextMark(type_, cue, lo, lo, 0, lo)] if lo else []
 
 
-def _page_marks(document: Document, n_tokens: int) -> list[ContextMark]:
+def _page_marks(reporting: tuple[str, str] | None, n_tokens: int) -> list[ContextMark]:
     """A mark over the whole text when the text as a whole reports (context.yaml
-    ``reporting_page``); its cue sits past the last token, so it is part of no match."""
-    found = reporting_page(document.text)
-    if found is None:
+    ``reporting_page``: its type and cue); its cue sits past the last token, so it is part of
+    no match."""
+    if reporting is None:
         return []
-    type_, cue = found
+    type_, cue = reporting
     return [ContextMark(type_, cue, n_tokens + 1, n_tokens + 1, 0, n_tokens + 1)]
 
 

@@ -768,3 +768,32 @@ def test_agreement_without_a_named_speaker_is_not_speech(lint_text):
 def test_what_makes_a_page_one_that_reports(text, reports):
     from claimcheck.nlp.context import reporting_page
     assert (reporting_page(text) is not None) == reports
+
+
+MECHANISM = "Metformin has been shown to switch on an enzyme that helps block the growth of tumours."
+
+
+def test_a_mechanism_is_a_storys_background_on_a_page_that_reports(lint_text):
+    """`background` (unsupported-studies-show): how a drug works at the level of molecules is
+    background in a story with named speakers, and an appeal to evidence on any other page."""
+    story = ("Drug slows lung tumours in mice\n\n"
+             "The mice lived longer, Dr. Ruiz said. The trial in people starts next year, she added.\n\n"
+             + MECHANISM + "\n")
+    assert [f.rule for f in lint_text(story) if f.rule == "unsupported-studies-show"] == []
+    assert [f.rule for f in lint_text(MECHANISM) if f.rule == "unsupported-studies-show"] == ["unsupported-studies-show"]
+    # a benefit with no molecule in it stays an appeal in a story too
+    claim = story.replace(MECHANISM, "Metformin has been shown to help people live longer.")
+    assert [f.rule for f in lint_text(claim) if f.rule == "unsupported-studies-show"] == ["unsupported-studies-show"]
+
+
+def test_background_belongs_to_phrase_rules(cli, tmp_path):
+    """A together rule with background is a rulebook error naming the file and line."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("pack: tonic\nrules:\n  - id: tonic-cure\n    category: overclaim\n"
+                    "    severity: minor\n    message: Claims a cure.\n    together: [\"cure\", \"cancer\"]\n"
+                    "    background: [\"enzyme\"]\n    examples:\n      fire: [\"A cure for cancer.\"]\n"
+                    "      no_fire: [\"A cure.\"]\n", encoding="utf-8")
+    run = cli("rules", "list", "--no-default-rules", "--rules", str(pack))
+    assert run.code == 2
+    assert any("background cannot be used in a together rule" in line and f"{pack}:" in line
+               for line in run.err.splitlines()), run.err

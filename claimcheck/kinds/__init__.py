@@ -33,7 +33,7 @@ KINDS: dict[str, Kind] = {k.NAME: k for k in (phrase, together, requires, occurr
 PATTERN_KEYS: frozenset[str] = frozenset(key for k in KINDS.values() for key in k.KEYS)
 OPTION_KEYS: frozenset[str] = frozenset(name for k in KINDS.values() for name in k.OPTIONS)
 # keys that narrow what a kind matched, and so choose no kind themselves
-SHARED_KEYS: frozenset[str] = frozenset({"unless", "with"})
+SHARED_KEYS: frozenset[str] = frozenset({"unless", "with", "background"})
 
 __all__ = ["KINDS", "OPTION_KEYS", "PATTERN_KEYS", "SHARED_KEYS", "Candidate", "Kind", "MatchView", "Option", "kind_for_keys",
            "trigger_keys"]

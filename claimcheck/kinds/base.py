@@ -75,6 +75,9 @@ class MatchView:
         # the words by which the document says it is a drug's reference information (a
         # leaflet, a medication guide: nlp/context.py reference_document), else None
         self.reference: str | None = None
+        # the cue by which the whole document reports as journalism does (nlp/context.py
+        # reporting_page), else None
+        self.reporting: str | None = None
         self._item_leads: dict[int, list[int]] | None = None
 
     def paragraph_index(self, token: int) -> int:
