@@ -44,6 +44,7 @@ class Scan:
         # unit -> the driving keys it judged: None when one group found as a word is
         # enough, else the (requirement, adjacency) whose order decides (see holds)
         self.pending: dict[int, dict[str, list | None]] = {}
+        self.word_groups: dict[int, int] = {}  # unit -> its words' groups (Bits), as driving made them
         self._cue_found: dict = {}
         self._odd: bool | None = None
         self._context_runs: list[range] | None = None
@@ -230,13 +231,14 @@ class Scan:
 
     def driving(self) -> dict[str, set[int]]:
         """Driving key -> the units where it may match (wildcards: every unit). A unit's
-        groups are tested as bit sets (``Bits``), for the entries of the anchors its words
-        hold; where some pass, their keys are ``pending`` for ``holds``: a Unit, with the
-        spans of its words, is made only when an order is checked."""
+        groups are tested as bit sets (``Bits``), for the entries of the anchors of its words
+        (``Bits.rows``: no set of anchors made per unit) and of those found in it as
+        substrings; where some pass, their keys are ``pending`` for ``holds``: a Unit, with
+        the spans of its words, is made only when an order is checked."""
         pf = self.pf
         bits = pf.bits()
-        of_words, tables, index = bits.of_words, bits.tables, bits.index
-        anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
+        of_words, rows_of, tables, index = bits.of_words, bits.rows, bits.tables, bits.index
+        anchor_word_set = pf._anchor_word_set
         others = self._substring_anchors()
         others_bits = bits.of(self.others_mask)
         units_of: dict[str, set[int]] = {}
@@ -244,13 +246,16 @@ class Scan:
             hit = anchor_word_set.intersection(words)
             if not hit and u not in others:
                 continue
-            found = set().union(*map(anchor_words.__getitem__, hit))
-            found.update(others.get(u, ()))
-            groups = of_words(words)
+            groups = self.word_groups[u] = of_words(words)
             loose = groups | others_bits
-            entries = [e for anchor in found for common, buckets in tables[anchor] if common & loose == common
+            # two words of one anchor give its entries twice: the same pending keys
+            entries = [e for w in hit for common, buckets in rows_of[w] if common & loose == common
                        for pivot, es in buckets if pivot & loose == pivot
                        for need, e in es if need & loose == need]
+            if u in others:
+                entries += [e for anchor in others[u] for common, buckets in tables[anchor] if common & loose == common
+                            for pivot, es in buckets if pivot & loose == pivot
+                            for need, e in es if need & loose == need]
             if not entries:
                 continue
             pending = self.pending[u] = {}
@@ -262,7 +267,7 @@ class Scan:
                     pending[key] = None
                 elif reqs is False:
                     pending[key] = [(req, adj)]
-                else:
+                elif (req, adj) not in reqs:
                     reqs.append((req, adj))
             for k in pending:
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
@@ -301,9 +306,10 @@ class Scan:
                 forms = forms.union(f for f in others if self.lowered.find(f, a, b) != -1)
             if not forms:
                 continue
-            loose = of_words(words[u]) | others_bits
+            groups = self.word_groups.get(u)
+            loose = (of_words(words[u]) if groups is None else groups) | others_bits
             for key in {key for anchor in set().union(*map(anchors_of.__getitem__, forms))
-                        for need, key in tables[anchor] if need & loose == need}:
+                        for need, keys in tables[anchor] if need & loose == need for key in keys}:
                 units_of.setdefault(key, set()).add(u)
         for k in pf.wildcards:
             if k not in pf._driving:
@@ -353,8 +359,12 @@ class Bits:
             (self.of(common), [(0 if pivot is None else 1 << self.index[pivot], [(self.of(e[0]), e) for e in es])
                                for pivot, es in buckets])
             for common, buckets in pf._anchor_keys[anchor]])
-        # anchor -> its passenger entries (Prefilter._anchored[False]) as [(their groups, key)]
-        self.passengers = _Memo(lambda anchor: [(self.of(e[0]), e[2]) for e in pf._anchored[False][anchor]])
+        # anchor word -> the tables of its anchors, one after the other
+        self.rows = _Memo(lambda form: [row for anchor in pf._anchor_words[form] for row in self.tables[anchor]])
+        # anchor -> its passenger entries (Prefilter._anchored[False]) as [(their groups,
+        # the keys)]: keys of several packs often need the same groups ("#unless" parts)
+        self.passengers = _Memo(lambda anchor: [(self.of(groups), tuple(keys)) for groups, keys in _keys_by_groups(
+            pf._anchored[False][anchor]).items()])
 
     def of(self, groups) -> int:
         """The bit set of these groups."""
@@ -367,6 +377,14 @@ class Bits:
     def of_words(self, words) -> int:
         """The groups of these forms (Prefilter.groups_of), as a bit set."""
         return reduce(or_, map(self.words.__getitem__, words), 0)
+
+
+def _keys_by_groups(entries: list) -> dict[frozenset[int], dict[str, None]]:
+    """Entries (groups, requirement, key, adjacency) -> the keys of each set of groups."""
+    out: dict[frozenset[int], dict[str, None]] = {}
+    for groups, _, key, _ in entries:
+        out.setdefault(groups, {})[key] = None
+    return out
 
 
 class _Memo(dict):
