@@ -249,13 +249,9 @@ class Scan:
             groups = self.word_groups[u] = of_words(words)
             loose = groups | others_bits
             # two words of one anchor give its entries twice: the same pending keys
-            entries = [e for w in hit for common, buckets in rows_of[w] if common & loose == common
-                       for pivot, es in buckets if pivot & loose == pivot
-                       for need, e in es if need & loose == need]
+            entries = _passing(rows_of, hit, loose)
             if u in others:
-                entries += [e for anchor in others[u] for common, buckets in tables[anchor] if common & loose == common
-                            for pivot, es in buckets if pivot & loose == pivot
-                            for need, e in es if need & loose == need]
+                entries += _passing(tables, others[u], loose)
             if not entries:
                 continue
             pending = self.pending[u] = {}
@@ -377,6 +373,14 @@ class Bits:
     def of_words(self, words) -> int:
         """The groups of these forms (Prefilter.groups_of), as a bit set."""
         return reduce(or_, map(self.words.__getitem__, words), 0)
+
+
+def _passing(tables, found, have: int) -> list:
+    """The entries of the tables (Bits.tables, Bits.rows) of what was ``found`` whose groups
+    are all in ``have``: a key's common groups, then a bucket's pivot, then the entry's own."""
+    return [e for f in found for common, buckets in tables[f] if common & have == common
+            for pivot, es in buckets if pivot & have == pivot
+            for need, e in es if need & have == need]
 
 
 def _keys_by_groups(entries: list) -> dict[frozenset[int], dict[str, None]]:
