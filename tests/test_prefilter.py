@@ -184,9 +184,8 @@ def _scan_texts() -> list[str]:
 
 def _reference_driving(scan) -> tuple[dict[str, set[int]], dict[int, dict]]:
     """Scan.driving as it was, with sets of groups: the units of each driving key, and each
-    unit's pending keys (Unit.keys)."""
-    from claimcheck.prefilter.scan import Unit
-
+    unit's pending keys (as Unit.keys made them: None when one group found as a word is
+    enough, else the requirements whose order decides)."""
     pf = scan.pf
     others: dict[int, set] = {}
     for form in scan.others.intersection(pf._anchor_others):
@@ -209,10 +208,18 @@ def _reference_driving(scan) -> tuple[dict[str, set[int]], dict[int, dict]]:
                    for e in es if e[0] <= loose]
         if not entries:
             continue
-        unit = Unit(scan, u, words)
-        for k in unit.keys(entries, passed=True):
+        groups = pf.groups_of(words)
+        keys: dict = {}
+        for _, req, key, adj in entries:
+            if key in keys and keys[key] is None:
+                continue
+            if len(req) == 1 and req[0] in groups:
+                keys[key] = None
+            else:
+                keys.setdefault(key, []).append((req, adj))
+        for k in keys:
             units_of.setdefault(k, set()).add(u)
-        pending[u] = unit.pending
+        pending[u] = keys
     for k in pf.wildcards:
         if k in pf._driving:
             units_of[k] = set(range(len(scan.starts)))
@@ -225,8 +232,8 @@ def _comparable(pending: dict) -> dict:
 
 def test_the_driving_scan_with_bit_sets_finds_what_sets_of_groups_find(linter):
     """Scan.driving tests a unit's groups as int bit sets (scan.Bits): the same units for each
-    key, the same units looked at, each with the same keys pending, as testing frozensets of
-    groups did."""
+    key, the same units looked at, each with the same keys pending (Scan.pending), as testing
+    frozensets of groups did."""
     from claimcheck.prefilter.scan import Scan
 
     pf = linter.prefilter
@@ -239,9 +246,9 @@ def test_the_driving_scan_with_bit_sets_finds_what_sets_of_groups_find(linter):
         got = scan.driving()
         want, pending = _reference_driving(Scan(pf, text, lowered))
         assert got == want
-        assert sorted(scan.units) == sorted(pending)
-        for u, unit in scan.units.items():
-            assert _comparable(unit.pending) == _comparable(pending[u]), (u, text[:60])
+        assert sorted(scan.pending) == sorted(pending)
+        for u, keys in scan.pending.items():
+            assert _comparable(keys) == _comparable(pending[u]), (u, text[:60])
         compared += len(pending)
     assert compared > 100
 
@@ -272,3 +279,61 @@ def test_the_bit_sets_are_not_cached_with_the_prefilter(linter):
     pf = linter.prefilter
     pf.bits().of_words(["cure"])
     assert "_bits" not in pf.__getstate__()
+
+
+def test_passengers_with_bit_sets_find_what_sets_of_groups_find(linter):
+    """Scan.passengers tests the kept units' groups as bit sets: for every unit kept, the
+    same units for each key as testing each entry's frozenset of groups (as Unit.keys did)."""
+    from claimcheck.prefilter.scan import Scan
+
+    pf = linter.prefilter
+    compared = 0
+    for text in _scan_texts():
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue
+        scan = Scan(pf, text, lowered)
+        kept = set(range(len(scan.starts)))
+        want: dict[str, set[int]] = {}
+        for u in kept:
+            words = scan.words(u)
+            forms = set(words & pf._passenger_anchor_forms)
+            forms.update(f for f in scan.others & pf._passenger_anchor_forms
+                         if lowered.find(f, scan.bounds[u], scan.bounds[u + 1]) != -1)
+            loose = pf.groups_of(words) | scan.others_mask
+            for g in {g for form in forms for g in pf._passenger_anchors[form]}:
+                for e in pf._anchored[False][g]:
+                    if e[0] <= loose:
+                        want.setdefault(e[2], set()).add(u)
+        got = scan.passengers(kept)
+        assert got == want, text[:60]
+        compared += sum(map(len, got.values()))
+    assert compared > 100
+
+
+def test_every_literal_a_regex_needs_is_looked_for_in_the_one_scan(linter):
+    """Scan.regexes checks what each regex needs against the literals the scan found: every
+    case-insensitive literal of its formulas is in the automaton, or a character looked for
+    alone; and the regexes give the matches they give run over every text."""
+    from claimcheck.nlp.regexes import regex_matches
+    from claimcheck.prefilter.needs import literals, regex_needs
+    from claimcheck.prefilter.scan import Scan
+
+    pf = linter.prefilter
+    scanned = set(pf._substring_scan.keys()) | set(pf._other_chars)
+    assert pf._regexes
+    for rx, _, _, _ in pf._regexes:  # its gate is read off the same formula
+        assert all(s in scanned for _, s, ic in literals(regex_needs(rx)) if ic), rx.pattern
+    for text in _scan_texts():
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue
+        scan = Scan(pf, text, lowered)
+        units_of: dict[str, set[int]] = {}
+        got = scan.regexes(units_of)
+        want: dict[str, list[tuple[int, int]]] = {}
+        for rx, k, _, _ in pf._regexes:
+            for m in regex_matches(rx, text, lowered):
+                if m.end() > m.start():
+                    want.setdefault(k, []).append((m.start(), m.end()))
+        assert got == want, text[:60]

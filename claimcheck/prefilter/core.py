@@ -128,13 +128,14 @@ class Prefilter:
         self._regexes = [(rx, k, self._regex_gate(needs), needs)
                          for rx, k in compiled.regexes if k in self._regex_keys
                          for needs in [regex_needs(rx)]]
-        # one scan of the lower-cased text for the forms found as substrings and the
-        # case-insensitive literals of the regexes' gates; single characters (frequent:
-        # each hit costs) are looked for one by one
-        self._other_chars = tuple(f for f in self._others if len(f) == 1)
-        self._substring_scan = automaton({s: s for s in chain(
-            (f for f in self._others if len(f) > 1),
-            (s for _, _, gate, _ in self._regexes for _, s, ic in literals(gate) if ic))})
+        # one scan of the lower-cased text for the forms found as substrings and every
+        # case-insensitive literal of the regexes' formulas, so that a formula is checked
+        # against the set of those found (Scan.regexes) rather than by looking for each of its
+        # literals again; single characters (frequent: each hit costs) are looked for one by one
+        wanted = set(chain(self._others, (s for _, _, gate, needs in self._regexes for formula in (gate, needs)
+                                          for _, s, ic in literals(formula) if ic)))
+        self._other_chars = tuple(sorted(s for s in wanted if len(s) == 1))
+        self._substring_scan = automaton({s: s for s in sorted(wanted) if len(s) > 1})
         self._regexes = [(rx, k, compact(gate), compact(needs)) for rx, k, gate, needs in self._regexes]
         self._others_set = frozenset(self._others)
 

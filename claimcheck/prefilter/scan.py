@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 
 import ahocorasick
 
@@ -39,12 +39,17 @@ class Scan:
             self.cuts()
         self.bounds = self.starts + [len(text)]
         self.letters = _letters(lowered)
-        self.units: dict[int, Unit] = {}
+        self.units: dict[int, Unit] = {}  # made when a check needs a unit's spans
+        self._words: list[frozenset[str]] | None = None  # see unit_words
+        # unit -> the driving keys it judged: None when one group found as a word is
+        # enough, else the (requirement, adjacency) whose order decides (see holds)
+        self.pending: dict[int, dict[str, list | None]] = {}
+        self.word_groups: dict[int, int] = {}  # unit -> its words' groups (Bits), as driving made them
         self._cue_found: dict = {}
         self._odd: bool | None = None
         self._context_runs: list[range] | None = None
         scan = pf._substring_scan
-        self.substrings = {s for _, s in scan.iter(lowered)} if len(scan) else set()
+        self.substrings = set(map(itemgetter(1), scan.iter(lowered))) if len(scan) else set()
         self.substrings.update(c for c in pf._other_chars if c in lowered)
         # the forms found as substrings (not as letter runs) in the document, their groups
         self.others = pf._others_set.intersection(self.substrings)
@@ -132,8 +137,7 @@ class Scan:
     def unit(self, u: int) -> "Unit":
         found = self.units.get(u)
         if found is None:
-            words = self.words(u)
-            found = self.units[u] = Unit(self, u, words)
+            found = self.units[u] = Unit(self, u, self.unit_words()[u])
         return found
 
     def words(self, u: int) -> frozenset[str]:
@@ -146,10 +150,24 @@ class Scan:
             words = words.union(piece for run in pf._glued_runs.intersection(runs) for _, piece in pf._glued[run])
         return words
 
+    def unit_words(self) -> list[frozenset[str]]:
+        """``words`` of every unit (a split and a set intersection each, in C)."""
+        if self._words is None:
+            self._words = [self.words(u) for u in range(len(self.starts))]
+        return self._words
+
     def holds(self, u: int, key: str) -> bool:
-        """May unit u match the key (its requirements' order checked)?"""
-        unit = self.units.get(u)
-        return True if unit is None else unit.holds(key)
+        """May unit u match the key, its requirements' order checked? (A key the unit never
+        judged: yes, as for regexes.)"""
+        pending = self.pending.get(u)
+        reqs = None if pending is None else pending.get(key)
+        if reqs is None:
+            return True
+        if reqs and any(self.unit(u).in_order(req, adj) for req, adj in reqs):
+            pending[key] = None
+            return True
+        reqs.clear()
+        return False
 
     def cue(self, u: int, purpose) -> bool:
         """May unit u hold a context cue of this purpose (see Prefilter._context_cues)?"""
@@ -213,37 +231,41 @@ class Scan:
 
     def driving(self) -> dict[str, set[int]]:
         """Driving key -> the units where it may match (wildcards: every unit). A unit's
-        groups are tested as bit sets (``Bits``); a Unit, made for the units some entry may
-        match in, makes its sets of groups only when asked."""
+        groups are tested as bit sets (``Bits``), for the entries of the anchors of its words
+        (``Bits.rows``: no set of anchors made per unit) and of those found in it as
+        substrings; where some pass, their keys are ``pending`` for ``holds``: a Unit, with
+        the spans of its words, is made only when an order is checked."""
         pf = self.pf
         bits = pf.bits()
-        bounds = self.bounds
-        others: dict[int, set] = {}  # unit -> anchors found as substrings
-        for form in self.others.intersection(pf._anchor_others):
-            i = self.lowered.find(form)
-            while i != -1:
-                others.setdefault(bisect.bisect_right(bounds, i) - 1, set()).update(pf._anchor_others[form])
-                i = self.lowered.find(form, i + 1)
-        units_of: dict[str, set[int]] = {}
-        anchor_words, anchor_word_set = pf._anchor_words, pf._anchor_word_set
+        of_words, rows_of, tables, index = bits.of_words, bits.rows, bits.tables, bits.index
+        anchor_word_set = pf._anchor_word_set
+        others = self._substring_anchors()
         others_bits = bits.of(self.others_mask)
-        tables, index = bits.tables, bits.index
-        for u in range(len(self.starts)):
-            words = self.words(u)
-            hit = words & anchor_word_set
+        units_of: dict[str, set[int]] = {}
+        for u, words in enumerate(self.unit_words()):
+            hit = anchor_word_set.intersection(words)
             if not hit and u not in others:
                 continue
-            found = {a for w in hit for a in anchor_words[w]}
-            found.update(others.get(u, ()))
-            groups = bits.of_words(words)
+            groups = self.word_groups[u] = of_words(words)
             loose = groups | others_bits
-            entries = [e for anchor in found for common, buckets in tables[anchor] if common & loose == common
-                       for pivot, es in buckets if pivot & loose == pivot
-                       for need, e in es if need & loose == need]
+            # two words of one anchor give its entries twice: the same pending keys
+            entries = _passing(rows_of, hit, loose)
+            if u in others:
+                entries += _passing(tables, others[u], loose)
             if not entries:
-                continue  # no Unit: made on demand if a context check needs one
-            unit = self.units[u] = Unit(self, u, words)
-            for k in unit.keys(entries, passed=True, has_group=lambda g: groups >> index[g] & 1):
+                continue
+            pending = self.pending[u] = {}
+            for _, req, key, adj in entries:
+                reqs = pending.get(key, False)
+                if reqs is None:
+                    continue
+                if len(req) == 1 and groups >> index[req[0]] & 1:
+                    pending[key] = None
+                elif reqs is False:
+                    pending[key] = [(req, adj)]
+                elif (req, adj) not in reqs:
+                    reqs.append((req, adj))
+            for k in pending:
                 units_of.setdefault(k, set()).add(u)  # as a bag: see Prefilter._needed
         everywhere = set(range(len(self.starts)))
         for k in pf.wildcards:
@@ -251,21 +273,40 @@ class Scan:
                 units_of[k] = everywhere
         return units_of
 
-    def passengers(self, kept: set[int]) -> dict[str, set[int]]:
-        """The other judged keys -> the kept units where they may match."""
+    def _substring_anchors(self) -> dict[int, set[int]]:
+        """Unit -> the driving anchors found in it as substrings."""
         pf = self.pf
-        table = pf._anchored[False]
+        others: dict[int, set] = {}
+        for form in self.others.intersection(pf._anchor_others):
+            i = self.lowered.find(form)
+            while i != -1:
+                others.setdefault(bisect.bisect_right(self.bounds, i) - 1, set()).update(pf._anchor_others[form])
+                i = self.lowered.find(form, i + 1)
+        return others
+
+    def passengers(self, kept: set[int]) -> dict[str, set[int]]:
+        """The other judged keys -> the kept units where they may match (as a bag, no order
+        checked: for the engine, a superset). Tested as bit sets, as in ``driving``."""
+        pf = self.pf
+        bits = pf.bits()
+        of_words, tables = bits.of_words, bits.passengers
+        anchor_forms, anchors_of = pf._passenger_anchor_forms, pf._passenger_anchors
+        others = self.others & anchor_forms
+        others_bits = bits.of(self.others_mask)
+        words = self.unit_words()
         units_of: dict[str, set[int]] = {}
-        others = self.others & pf._passenger_anchor_forms
         for u in kept:
-            unit = self.unit(u)
-            forms = set(unit.words & pf._passenger_anchor_forms)
-            forms.update(f for f in others if unit.has(f))
-            anchors = {g for form in forms for g in pf._passenger_anchors[form]}
-            # as a bag (no order checked): where a key may match, for the engine, a superset
-            for k, reqs in unit.keys([e for g in anchors for e in table[g]]).items():
-                if reqs is None or reqs:
-                    units_of.setdefault(k, set()).add(u)
+            forms = anchor_forms.intersection(words[u])
+            if others:
+                a, b = self.bounds[u], self.bounds[u + 1]
+                forms = forms.union(f for f in others if self.lowered.find(f, a, b) != -1)
+            if not forms:
+                continue
+            groups = self.word_groups.get(u)
+            loose = (of_words(words[u]) if groups is None else groups) | others_bits
+            for key in {key for anchor in set().union(*map(anchors_of.__getitem__, forms))
+                        for need, keys in tables[anchor] if need & loose == need for key in keys}:
+                units_of.setdefault(key, set()).add(u)
         for k in pf.wildcards:
             if k not in pf._driving:
                 units_of[k] = set(kept)
@@ -278,11 +319,12 @@ class Scan:
         spans: dict[str, list[tuple[int, int]]] = {}
         if not self.pf._regexes:
             return spans
-        # case-insensitive literals present (None: count all as present)
+        # the case-insensitive literals present: all the formulas' are looked for when the
+        # scan starts (Prefilter._substring_scan); None: count all as present
         odd = self.odd()
         found = None if odd else self.substrings
         for rx, k, gate, needs in self.pf._regexes:
-            if not holds(gate, found, text) or (needs != gate and not holds(needs, found, text, lowered)):
+            if not holds(gate, found, text) or (needs != gate and not holds(needs, found, text)):
                 continue
             for m in regex_matches(rx, text, lowered, odd):
                 if m.end() > m.start():
@@ -313,6 +355,12 @@ class Bits:
             (self.of(common), [(0 if pivot is None else 1 << self.index[pivot], [(self.of(e[0]), e) for e in es])
                                for pivot, es in buckets])
             for common, buckets in pf._anchor_keys[anchor]])
+        # anchor word -> the tables of its anchors, one after the other
+        self.rows = _Memo(lambda form: [row for anchor in pf._anchor_words[form] for row in self.tables[anchor]])
+        # anchor -> its passenger entries (Prefilter._anchored[False]) as [(their groups,
+        # the keys)]: keys of several packs often need the same groups ("#unless" parts)
+        self.passengers = _Memo(lambda anchor: [(self.of(groups), tuple(keys)) for groups, keys in _keys_by_groups(
+            pf._anchored[False][anchor]).items()])
 
     def of(self, groups) -> int:
         """The bit set of these groups."""
@@ -325,6 +373,22 @@ class Bits:
     def of_words(self, words) -> int:
         """The groups of these forms (Prefilter.groups_of), as a bit set."""
         return reduce(or_, map(self.words.__getitem__, words), 0)
+
+
+def _passing(tables, found, have: int) -> list:
+    """The entries of the tables (Bits.tables, Bits.rows) of what was ``found`` whose groups
+    are all in ``have``: a key's common groups, then a bucket's pivot, then the entry's own."""
+    return [e for f in found for common, buckets in tables[f] if common & have == common
+            for pivot, es in buckets if pivot & have == pivot
+            for need, e in es if need & have == need]
+
+
+def _keys_by_groups(entries: list) -> dict[frozenset[int], dict[str, None]]:
+    """Entries (groups, requirement, key, adjacency) -> the keys of each set of groups."""
+    out: dict[frozenset[int], dict[str, None]] = {}
+    for groups, _, key, _ in entries:
+        out.setdefault(groups, {})[key] = None
+    return out
 
 
 class _Memo(dict):
@@ -356,7 +420,7 @@ class Unit:
     another, and two tokens of consecutive pattern tokens have nothing or one space between
     them (spaCy makes a token of any other white space)."""
 
-    __slots__ = ("scan", "u", "a", "b", "words", "_groups", "_loose", "pending", "_at")
+    __slots__ = ("scan", "u", "a", "b", "words", "_groups", "_loose", "_at")
 
     def __init__(self, scan: Scan, u: int, words: frozenset[str]):
         """``words``: Scan.words(u)."""
@@ -364,7 +428,6 @@ class Unit:
         self.words = words
         self._groups: frozenset[int] | None = None
         self._loose: frozenset[int] | None = None
-        self.pending: dict[str, list | None] = {}  # see keys()
         self._at: dict[int, tuple[list[int], list[int]]] = {}  # group -> _spans
 
     @property
@@ -387,50 +450,18 @@ class Unit:
         """Does a form found as a substring occur in the unit?"""
         return self.scan.lowered.find(form, self.a, self.b) != -1
 
-    def keys(self, entries: list, passed: bool = False, has_group=None) -> dict[str, list | None]:
-        """Of the (groups, requirement, key, adjacency) entries, those whose
-        requirement has all its groups in the unit, by key, into ``pending`` (and returned):
-        None when that is enough (one group, found as a letter run), else the requirements to
-        check for order (``holds``). That costs; most keys decide nothing, so it waits.
-        ``passed``: the entries are known to have their groups in the unit; ``has_group``:
-        is a group in ``groups`` (by default, asks the set)?"""
-        if has_group is None:
-            has_group = self.groups.__contains__
-        pending = self.pending
-        found = {}
-        for _, req, key, adj in entries if passed else [e for e in entries if e[0] <= self.loose]:
-            if key in pending and pending[key] is None:
-                pass
-            elif len(req) == 1 and has_group(req[0]):
-                pending[key] = None
-            else:
-                pending.setdefault(key, []).append((req, adj))
-            found[key] = pending[key]
-        return found
-
-    def holds(self, key: str) -> bool:
-        """May the unit match the key? (A key the unit never judged: yes, as for regexes.)"""
-        reqs = self.pending.get(key)
-        if reqs is None:
-            return True
-        if reqs and any(self._in_order(req, adj) for req, adj in reqs):
-            self.pending[key] = None
-            return True
-        reqs.clear()
-        return False
-
     def passing(self, entries: list):
         """The entries (groups, requirement, key, adjacency, ...) whose requirement
         the unit may satisfy."""
         loose = self.loose
-        return (e for e in entries if e[0] <= loose and self._in_order(e[1], e[3]))
+        return (e for e in entries if e[0] <= loose and self.in_order(e[1], e[3]))
 
     def first(self, g: int) -> int:
         """Where the group's first form in the unit starts (the unit's end if none)."""
         starts = self._spans(g)[0]
         return starts[0] if starts else self.b
 
-    def _in_order(self, req: Requirement, adj: tuple[bool, ...]) -> bool:
+    def in_order(self, req: Requirement, adj: tuple[bool, ...]) -> bool:
         """Can the groups' forms be found one after the other, those of consecutive tokens
         of the pattern right after one another (nothing or one space between)? Each form
         found ends where the next may start; taking the earliest one is enough unless the
