@@ -169,11 +169,14 @@ def _reporting_data() -> tuple[str, str, int, tuple[str, ...], re.Pattern, re.Pa
             re.compile(d["after"]), offers, offer_words)
 
 
+@functools.lru_cache(maxsize=1)
 def reporting_page(text: str) -> tuple[str, str] | None:
     """(context type, cue) when a text reports as journalism does: at least min_speakers named
     speakers and no call to buy (context.yaml ``reporting_page``), else None. Plain substring
     searches find the candidates (a regex over every position of the text cost a tenth of a
-    linted news story's time); the regexes look only around them."""
+    linted news story's time); the regexes look only around them. Remembered for the last
+    text: each part of a long document asks about the whole of it (engine.py), and a string
+    keeps its hash, so asking again costs nothing."""
     type_, cue, least, verbs, before, after, offers, offer_words = _reporting_data()
     count = 0
     for verb in verbs:
