@@ -316,7 +316,7 @@ class ContextMarker:
         A quotation that runs on over paragraphs opens each of them again and closes only at
         its end (the printer's convention): its paragraphs are one quotation, attributed by
         the words before its first opening mark or after its last closing one."""
-        orths, spaces = doc.to_array([ORTH, IS_SPACE]).T.tolist()
+        orths, spaces = paragraphs.arrays()
         strings = doc.vocab.strings
         marks: list[ContextMark] = []
         open_at, closer = -1, 0
@@ -507,12 +507,19 @@ class _Paragraphs:
 
     def __init__(self, doc: Doc):
         self.doc = doc
+        self._arrays: tuple[list[int], list[int]] | None = None
         self._breaks: list[int] | None = None
+
+    def arrays(self) -> tuple[list[int], list[int]]:
+        """The Doc's ORTH and IS_SPACE columns, made once (quotations read them too)."""
+        if self._arrays is None:
+            self._arrays = tuple(self.doc.to_array([ORTH, IS_SPACE]).T.tolist()) if len(self.doc) else ([], [])
+        return self._arrays
 
     def breaks(self) -> list[int]:
         if self._breaks is None:
             strings = self.doc.vocab.strings
-            orths, spaces = self.doc.to_array([ORTH, IS_SPACE]).T.tolist() if len(self.doc) else ([], [])
+            orths, spaces = self.arrays()
             self._breaks = [i for i, (orth, space) in enumerate(zip(orths, spaces))
                             if space and "\n" in strings[orth]]
         return self._breaks
