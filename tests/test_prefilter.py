@@ -99,6 +99,12 @@ TRICKY = {
     "paragraph speaker": "The trial ended in May, Tamborlane said. " + "The weather was mild that spring. " * 25
                          + "Studies have shown that the pill clears acne in weeks.\n" + " " * 300
                          + "\nStudies show it works.\n",
+    # citations that back the claim before them from the next line ("previous" cues): a
+    # footnote mark, an author and year whose bracket ends one line, a DOI on the next
+    "citation after a claim": "Studies show that this tea melts belly fat.\n\nWe saw it in our clinic.1\n\n"
+                              "Studies show that the pill clears acne in weeks.\n\n(\nSmith et al., 2019)\n\n"
+                              "Studies have shown the cream ends wrinkles.\n\ndoi:\n10.1000/xyz123 and more\n\n"
+                              "Studies show it works.\n\nThe weather was fine [3] that year.\n",
     # a quotation across the sentences of a long line cut into pieces
     "quotation in a long line": "Wellness tips are everywhere. " * 30 + 'Dr Lee said: "We watched it for years. '
                                 + "Patients came back every week. " * 20 + 'This is a game changer." '
@@ -111,6 +117,73 @@ def test_tricky_texts_give_the_same_findings(pair, name):
     text = TRICKY[name]
     same_findings(pair, text_document(text, f"{name}.txt"))
     same_findings(pair, markdown_document(text, f"{name}.md"))
+
+
+def test_the_line_after_a_claim_is_kept_only_when_a_citation_may_start_in_it(pair):
+    """A citation in the next sentence backs the claim before it ("previous" cues, some of
+    them regexes): the line after a claim is kept when such a regex may start in it (where a
+    match's first characters are found: nlp/regexes.py regex_start_prefix), not for any full
+    stop or bracket."""
+    fast, _ = pair
+    claim = "Studies show that this tea melts belly fat.\n\n"
+    for after, kept in [("The weather was fine. It rained (a lot) in May.\n", False),
+                        ("Up to 60% of people (and more) improved.\n", False),
+                        ("See the review (Smith et al., 2019).\n", True),
+                        ("We saw it in our clinic.12\n", True),
+                        ("It helped 9-16%2 of them.\n", True),
+                        ("It helped with training.[12]\n", True),
+                        ("PMID: 12345678\n", True),
+                        ("It opens a bracket (\n", True)]:
+        document = text_document(claim + after + "\nWalk daily.\n", "cited.txt")
+        excerpt = fast.excerpt(document)
+        assert excerpt is not None and "belly fat" in excerpt.text
+        assert (after in excerpt.text) is kept, after
+        same_findings(pair, document)
+
+
+def test_regex_start_and_run_on_find_every_match_whatever_follows_the_piece(linter):
+    """Wherever a regex matches starting in a piece of text that ends in white space,
+    followed by any text, regex_start_prefix is found in the piece; where that match reaches
+    the piece's end or beyond, regex_partial_end is found too. Checked over pieces and
+    continuations made at random (a fixed seed) from the characters the regexes need."""
+    import random
+    import re
+
+    from claimcheck.nlp.regexes import regex_partial_end, regex_start_prefix
+
+    regexes = [re.compile(r) for r in (
+        r"\bdoi:\s*10\.\d{4,9}/\S+", r"\bPMID:?\s*\d{5,9}\b", r"(?<=[a-z]{3})\.\d{1,2}(?=\s|$)",
+        r"\(\s*[A-Z][A-Za-z-]+(?: et al\.?| and [A-Z][A-Za-z-]+)?,? (?:19|20)\d\d[a-z]?\s*\)",
+        r"(?<=[a-z]{3})[.,;]?\[\d{1,3}(?:[,-] ?\d{1,3})*\]", r"(?i)(?:source|via)\s*:\s+\w", r"a\s+b\s*c")]
+    regexes += [rx for rx, _ in linter.nlp.get_pipe("claimcheck_context").regexes]
+    assert all(regex_start_prefix(rx) is not None for rx in regexes[:5])
+    assert regex_start_prefix(re.compile(r"[^x]y")) is None  # may start with white space: anywhere
+    assert regex_partial_end(re.compile(r"(?<=[a-z]{3})\.\d{1,2}(?=\s|$)")) is False  # no white space in it
+    assert not regex_partial_end(regexes[3]).search("x (Smith, 20\n")  # a year is not cut by a line
+    words = ["doi:", "10.", "1234/", "PMID", ":", "(", ")", "Smith", "et al.", "2019", "abc", ".1", "[3]",
+             "%2", "Source", "via", "a", "b", "c", ",", " ", " ", "\n", "\t", "9"]
+    rng = random.Random(16)
+    tried = found = ran_on = 0
+    for _ in range(4000):
+        # a piece often ends in what a match may run on from, the text after often goes on with it
+        piece = "".join(rng.choice(words) for _ in range(rng.randint(0, 6))) + rng.choice(
+            ["", "doi:", "(", "PMID:", "(Smith, 2019", "source:", "a", "word"]) + rng.choice([" ", "\n", "\n  "])
+        follow = rng.choice(["", "10.1234/ab", "Smith et al., 2019)", "12345", ")", " b c"]) + "".join(
+            rng.choice(words) for _ in range(rng.randint(0, 6)))
+        text = rng.choice(["", "word "]) + piece + follow
+        a = text.index(piece, 0 if text.startswith(piece) else 5)
+        b = a + len(piece)
+        for rx in regexes:
+            prefix, partial = regex_start_prefix(rx), regex_partial_end(rx)
+            starting = [m for m in rx.finditer(text) if a <= m.start() < b]
+            tried += 1
+            if starting:
+                found += 1
+                assert prefix is None or prefix.search(text, a, b), (rx.pattern, text, a, b)
+            if any(m.end() >= b for m in starting):
+                ran_on += 1
+                assert partial is True or partial.search(text, a, b), (rx.pattern, text, a, b)
+    assert found > 500 and ran_on > 300, (found, ran_on, tried)
 
 
 def test_a_text_no_rule_can_match_is_not_parsed(pair):

@@ -15,11 +15,11 @@ from ..kinds import KINDS, trigger_keys
 from ..kinds.base import key as part_key
 from ..lists import list_leads
 from ..nlp.disk_cache import Buckets, read_buckets
-from ..nlp.regexes import regex_start_needs
+from ..nlp.regexes import match_starts, regex_partial_end, regex_start_prefix, regex_takes
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
 from .needs import Requirement, compact, forms_of, lead_of, literals, prune, rarest, regex_needs
-from .scan import (AZ, BREAK_OR_CUT, Bits, Scan, automaton, common, cut_after_sentence, ends_sentence, with_runs,
+from .scan import (AZ, BREAK_OR_CUT, WHITE_SPACE, Bits, Scan, automaton, common, cut_after_sentence, ends_sentence, with_runs,
                    with_sentence_state)
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class CueCheck:
     entries: list  # (groups, requirement, key, adjacency, within), as for matcher keys
     url: bool  # a pattern is a #url alone: look for what a URL-like token needs
     always: bool  # a pattern without a word to look for
-    regexes: list  # the start needs of the regexes
+    regexes: list  # where each regex may start (regex_start_prefix; None: anywhere)
 
 
 class Prefilter:
@@ -69,6 +69,9 @@ class Prefilter:
         # what context joins over units (Scan.context_runs): quotations, a paragraph's speaker
         self._openers, self._quote_marks = _quote_marks(context)
         self._paragraph_chars = getattr(context, "paragraph_chars", 0) if getattr(context, "paragraph_type", None) else 0
+        # the context cues' regexes whose matches may run over the end of a line: the pipeline
+        # runs them over the excerpt (Scan.cue_runs, _with_runs_on)
+        self._cue_regexes = _cue_regexes(context)
         self._forms = [forms for forms, _ in sorted(self._groups.items(), key=lambda item: item[1])]
         # Keys that decide which units are kept; the others ("unless", concepts only used
         # there, rules not selected) are looked for in the kept units only.
@@ -199,7 +202,8 @@ class Prefilter:
 
     def _context_cues(self, context) -> dict | None:
         """The context cues that reach across sentences: purpose -> ((requirement, key,
-        within, #url alone?) of each pattern, the start needs of the regexes). Purposes:
+        within, #url alone?) of each pattern, where each regex may start (regex_start_prefix,
+        None: anywhere)). Purposes:
         ("previous", type) for "previous" cues, "reported" for the cues whose marks a next
         sentence can refute, "refuting" for the cues that refute. ``within``: the cue must
         start in the first this many tokens of the unit's first sentence (a cue "at: start";
@@ -239,7 +243,7 @@ class Prefilter:
                                   any(t.get("LIKE_URL") is True and "OP" not in t for t in seq)))
         for rx, key in regexes:
             for purpose, _ in purposes(key):
-                out.setdefault(purpose, ([], []))[1].append(regex_start_needs(rx))
+                out.setdefault(purpose, ([], []))[1].append(regex_start_prefix(rx))
         return out
 
     def _requirement(self, seq: list[dict]) -> tuple[Requirement, tuple[bool, ...]]:
@@ -497,6 +501,8 @@ class Prefilter:
             if (self._quote_marks or self._paragraph_chars) and with_runs(
                     kept, scan.context_runs(self._openers, self._quote_marks, self._paragraph_chars)):
                 changed = True
+            if self._cue_regexes and (with_runs(kept, scan.cue_runs()) | _with_runs_on(scan, kept)):
+                changed = True
             order = sorted(kept)
             first = order[0]
             if first > 0 and first in matching and scan.previous_cue(first, matching[first]):
@@ -511,6 +517,32 @@ class Prefilter:
                 if scan.reaches_back(u + 1, u, heeds) or (after is not None and scan.reaches_back(after, u, heeds)):
                     kept.add(u + 1)
                     changed = True
+
+
+def _with_runs_on(scan: "Scan", kept: set[int]) -> bool:
+    """Keep the unit after each run of consecutive kept units where a cue regex's match may
+    run on past the run's end (Scan.runs_on); True when a unit was added."""
+    added = False
+    order = sorted(kept)
+    first = order[0]
+    for i, u in enumerate(order):
+        if i + 1 < len(order) and order[i + 1] == u + 1:
+            continue
+        if u + 1 < len(scan.starts) and scan.runs_on(first, u):
+            kept.add(u + 1)
+            added = True
+        if i + 1 < len(order):
+            first = order[i + 1]
+    return added
+
+
+def _cue_regexes(context) -> list:
+    """(regex, regex_partial_end of it, the literals each match starts with: match_starts,
+    the white space characters a match may take: regex_takes) of each distinct regex of the
+    context component's cues whose match may run past a line's end."""
+    distinct = {(rx.pattern, rx.flags): rx for rx, _ in getattr(context, "regexes", ())}
+    return [(rx, partial, match_starts(rx), regex_takes(rx, WHITE_SPACE)) for rx in distinct.values()
+            for partial in [regex_partial_end(rx)] if partial is not False]
 
 
 def _sections_in(excerpt: Excerpt, section_starts) -> tuple[list[int], list[int]]:

@@ -48,6 +48,8 @@ class Scan:
         self._cue_found: dict = {}
         self._odd: bool | None = None
         self._context_runs: list[range] | None = None
+        self._cue_runs: list[range] | None = None
+        self._runs_on: dict[tuple[int, int], bool] = {}
         scan = pf._substring_scan
         self.substrings = set(map(itemgetter(1), scan.iter(lowered))) if len(scan) else set()
         self.substrings.update(c for c in pf._other_chars if c in lowered)
@@ -134,6 +136,60 @@ class Scan:
             self._context_runs = runs
         return self._context_runs
 
+    def cue_runs(self) -> list[range]:
+        """Runs of units a match of a context cue regex runs over in the document (from the
+        unit it starts in to the one it ends in), to be kept whole: so that the excerpt holds
+        it as the document does, and a match it hides (matches do not overlap) stays hidden."""
+        if self._cue_runs is None:
+            starts, text = self.starts, self.text
+            # a match runs into a unit by taking the character before its start
+            before = {text[q - 1] for q in starts[1:]}
+            runs: list[range] = []
+            for rx, _, _, takes in self.pf._cue_regexes:
+                if takes.isdisjoint(before):
+                    continue
+                for m in regex_matches(rx, text, self.lowered, self.odd()):
+                    first = bisect.bisect_right(starts, m.start()) - 1
+                    last = bisect.bisect_right(starts, max(m.start(), m.end() - 1)) - 1
+                    if last > first:
+                        runs.append(range(first, last + 1))
+            self._cue_runs = runs
+        return self._cue_runs
+
+    def runs_on(self, first: int, last: int) -> bool:
+        """May a match of a context cue regex that starts in units first..last run on past
+        the end of unit last (regex_partial_end)? In an excerpt without the unit after, the
+        text that follows differs from the document's."""
+        key = (first, last)
+        if key not in self._runs_on:
+            self._runs_on[key] = self._partial(self.bounds[first], self.bounds[last + 1])
+        return self._runs_on[key]
+
+    def _partial(self, a: int, b: int) -> bool:
+        ends = self.text[b - 1]  # white space: a match runs past b only by taking it
+        return any(self._partial_in(partial, starts, a, b) for _, partial, starts, takes in self.pf._cue_regexes
+                   if ends in takes)
+
+    def _partial_in(self, partial, starts, a: int, b: int) -> bool:
+        """Is ``partial`` (regex_partial_end) found in [a, b)? Tried only where the regex may
+        start, when every match starts with one of some literals (``starts``): a match running
+        past b took the white space that ends the text there, so all of its literal before
+        the first white space in it."""
+        if partial is True:
+            return True
+        if starts is None or any(not s[:1].strip() for s, _ in starts) or (
+                self.odd() and any(ic for _, ic in starts)):
+            return partial.search(self.text, a, b) is not None
+        for s, ic in starts:
+            s = s.split(None, 1)[0]
+            haystack = self.lowered if ic else self.text
+            i = haystack.find(s, a, b)
+            while i != -1:
+                if partial.match(self.text, i, b):
+                    return True
+                i = haystack.find(s, i + 1, b)
+        return False
+
     def unit(self, u: int) -> "Unit":
         found = self.units.get(u)
         if found is None:
@@ -185,7 +241,7 @@ class Scan:
         a, b = self.bounds[u], self.bounds[u + 1]
         if check.url and _URL_LIKE.search(self.text, a, b):
             return True
-        if check.regexes and any(self._starts_in(needs, a, b) for needs in check.regexes):
+        if any(p is None or p.search(self.text, a, b) for p in check.regexes):
             return True
         if not check.entries:
             return False
@@ -200,18 +256,6 @@ class Scan:
             if unit.first(req[0]) < ends[within]:
                 return True
         return False
-
-    def _starts_in(self, needs, a: int, b: int) -> bool:
-        """Can text starting in [a, b) satisfy the start needs of a regex?"""
-        if needs is True:
-            return True
-        if needs[0] == "lit":
-            _, s, ic = needs
-            if ic and self.odd():
-                return True
-            return (self.lowered if ic else self.text).find(s, a, b + len(s) - 1) != -1
-        parts = (self._starts_in(p, a, b) for p in needs[1])
-        return all(parts) if needs[0] == "and" else any(parts)
 
     def odd(self) -> bool:
         if self._odd is None:
@@ -572,6 +616,8 @@ def _find_all(haystack: str, needle: str, lo: int, hi: int, out: list, shift: in
         i = haystack.find(needle, i + 1, hi)
 
 
+# every character str.isspace() (and so the regex \s) holds: what a unit ends in
+WHITE_SPACE = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 AZ = re.compile(r"[a-z]+")
 AZ_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
