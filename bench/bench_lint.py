@@ -10,6 +10,11 @@ spell of the shared machine slows all alike. Texts: the five seed articles
 (../shared/seeds/*.txt) and the ``text`` of every FakeHealth record
 (../shared/corpus/fakehealth.jsonl.gz).
 
+Where the time goes: on FakeHealth, a pass of its own times each stage of the per-document
+function (the language, the prefilter, spaCy's tokenizer over the excerpt, claimcheck's
+pipeline components over it, matching and findings), each against the bare tokenizer over the
+whole texts.
+
 Start-up (whole processes, median of ``--startup-runs``, alternating): ``claimcheck lint
 one.txt`` with the bundled rulebook, cold (an empty compiled-rulebook cache, one run) and warm
 (the cache filled, nlp/disk_cache.py), against ``python -c "import spacy; spacy.blank('en')"``.
@@ -94,7 +99,63 @@ def mb(texts: list[tuple[str, str]]) -> float:
     return sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
 
 
-def throughput(label: str, texts: list[tuple[str, str]], linter, peer, peer_limit: int) -> list[str]:
+def stages(texts: list[tuple[str, str]], linter, tokenizer_seconds: float) -> list[str]:
+    """Where the per-document function's time goes, stage by stage, on the same texts (a pass
+    of its own, after the alternating one): the language, the prefilter's excerpt, spaCy's
+    tokenizer over the excerpt, claimcheck's pipeline components over it, then matching and
+    findings; each against the bare tokenizer over the whole texts (``tokenizer_seconds``,
+    from the alternating pass). A text that is long (parts.py) or not English is left out."""
+    from claimcheck import text_document
+    from claimcheck.nlp.language import detect
+    from claimcheck.parts import is_long
+
+    nlp = linter.nlp
+    spent = dict.fromkeys(("language", "prefilter", "tokenizer over the excerpt",
+                           "pipeline components over it", "matching and findings"), 0.0)
+    names = list(spent)
+    used = kept = whole = 0
+    for name, text in texts:
+        document = text_document(text, name)
+        clock = [time.perf_counter()]
+
+        def lap(stage: int) -> None:
+            now = time.perf_counter()
+            spent[names[stage]] += now - clock[0]
+            clock[0] = now
+
+        language = detect(document.text)
+        lap(0)
+        if (language is not None and language.code != "en") or is_long(document.text, linter.part_chars):
+            continue
+        used += 1
+        whole += len(text)
+        excerpt = linter.excerpt(document)
+        lap(1)
+        if excerpt is not None and not excerpt.text:
+            continue
+        seen = document.text if excerpt is None else excerpt.text
+        kept += len(seen)
+        doc = nlp.make_doc(seen)
+        lap(2)
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        lap(3)
+        linter.findings(document, doc, excerpt=excerpt)
+        lap(4)
+    total = sum(spent.values())
+    rows = [f"| {stage} | {seconds:.2f} | {seconds / total:.0%} | {tokenizer_seconds / seconds:.2f}x |"
+            for stage, seconds in spent.items()]
+    rows.append(f"| all | {total:.2f} | 100% | {tokenizer_seconds / total:.2f}x |")
+    pipeline = spent[names[2]] + spent[names[3]]
+    rows.append(f"| (the pipeline over the excerpt alone: stages 3 and 4) | {pipeline:.2f} | {pipeline / total:.0%} "
+                f"| {tokenizer_seconds / pipeline:.2f}x |")
+    rows.append(f"\n{used} of {len(texts)} texts (English, not long); the excerpt holds {kept / max(whole, 1):.0%} "
+                f"of their characters")
+    return rows
+
+
+def throughput(label: str, texts: list[tuple[str, str]], linter, peer, peer_limit: int
+               ) -> tuple[list[str], dict[str, float]]:
     from claimcheck import text_document
 
     tokenizer = linter.nlp.tokenizer
@@ -110,7 +171,7 @@ def throughput(label: str, texts: list[tuple[str, str]], linter, peer, peer_limi
         tok_mb = mb(texts) / spent["tokenizer"]
         rows.append(f"| {label} | {name} | {len(used)} | {mb(used):.2f} | {per_mb:.3f} | {len(used) / seconds:.1f} "
                     f"| {per_mb / tok_mb:.2f}x |")
-    return rows
+    return rows, spent
 
 
 def run(cmd: list[str], cache: Path = CACHE) -> float:
@@ -195,9 +256,14 @@ def main() -> int:
         print("proselint is not installed (pip install -e '.[bench]'): no peer column")
     print("\n| texts | function | docs | MB | MB/s | docs/s | throughput / tokenizer's |\n|---|---|---|---|---|---|---|")
     for label, texts in (("seeds", seeds), ("FakeHealth", fake)):
-        for row in throughput(label, texts, linter, peer, min(args.peer_limit, len(texts))):
+        rows, spent = throughput(label, texts, linter, peer, min(args.peer_limit, len(texts)))
+        for row in rows:
             print(row)
     print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print("\nWhere claimcheck's time goes on FakeHealth (a pass of its own; the tokenizer's time from the pass above)")
+    print("\n| stage | seconds | share | tokenizer over the whole texts / stage |\n|---|---|---|---|")
+    for row in stages(fake, linter, spent["tokenizer"]):
+        print(row)
 
     if big is not None:
         big_linter = build_linter([big], check_examples=False)
