@@ -117,6 +117,10 @@ PATTERNS = [
     r"[Vv]itamin [A-E]\b",
     r"(?m)^Q:",
     r"\d+ ?%",
+    # an optional first item: a match starts with it or with what follows
+    r"(?<=[a-z]{3})[.,;]?\[\d{1,3}\]",
+    r"(?i)a?b?c+",
+    r"x?(?:y|zz)w",
 ]
 
 REGEX_TEXTS = [
@@ -128,6 +132,7 @@ REGEX_TEXTS = [
     "vitamin A and Vitamin E, vitamin F; vitamin Bee",
     "Q: what?\nA: that.\nQ: and?",
     "95% of 100 % and 5 %",
+    "with training.[12] improved[3], so;[4] ab[5] abc ABC bc Cc c; xyw yw zzw xzzw xw",
     "",
 ]
 

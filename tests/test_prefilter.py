@@ -105,6 +105,12 @@ TRICKY = {
                               "Studies show that the pill clears acne in weeks.\n\n(\nSmith et al., 2019)\n\n"
                               "Studies have shown the cream ends wrinkles.\n\ndoi:\n10.1000/xyz123 and more\n\n"
                               "Studies show it works.\n\nThe weather was fine [3] that year.\n",
+    # a citation that a cut between sentences ("al. 2019") splits in a long line, and one
+    # whose bracket opens on the line before the claim's
+    "citation cut in a long line": "Word " * 85 + "Studies show it works (Smith et al. 2019). "
+                                   + "More words here. " * 80,
+    "citation from the line before": "Walk daily.\n\nOur own review of the trial (\nSmith et al., 2019) found "
+                                     "studies show that the pill clears acne in weeks.\n\nSleep well.\n",
     # a quotation across the sentences of a long line cut into pieces
     "quotation in a long line": "Wellness tips are everywhere. " * 30 + 'Dr Lee said: "We watched it for years. '
                                 + "Patients came back every week. " * 20 + 'This is a game changer." '
