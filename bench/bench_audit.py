@@ -8,14 +8,17 @@
    inputs of two sizes: the wall time of the command and the run's own time (what it prints:
    from opening the store to the last commit, after imports and compiling the rulebook),
    documents/s, the speed-up, and each process's peak RSS (VmHWM from /proc, polled) for the
-   parent and the worker processes. Start-up is measured alone and shown.
+   parent and the worker processes. Start-up is measured alone and shown. Beside them, a
+   tokenizer-only process over the same file (import spaCy, ``spacy.blank("en")``, read the
+   JSONL, tokenize every text): ``audit --jobs 1``'s wall clock against its own.
 
     .venv/bin/python bench/bench_audit.py [--sizes 500,2156] [--full-limit 300] [--repeat 3]
 
 In one process, each measured article is new to both the tokenizer and the per-document
 function (spaCy's tokenizer caches chunks it has seen), and the two alternate article by
-article. Each audit runs --repeat times, alternating --jobs 1 and 2, and the best pass
-counts (the machine is shared: a slow pass measures the neighbours).
+article. Each audit runs --repeat times, alternating --jobs 1, --jobs 2 and the
+tokenizer-only process, and the best pass counts (the machine is shared: a slow pass measures
+the neighbours).
 """
 from __future__ import annotations
 
@@ -153,6 +156,25 @@ def audit(path: Path, jobs: int, workdir: Path) -> tuple[float, dict[int, tuple[
     return wall, peaks, err, proc.pid
 
 
+# what a tokenizer-only process does with the audit's input: the yardstick of the whole command
+TOKENIZE_FILE = """
+import json, sys
+import spacy
+tokenizer = spacy.blank("en").tokenizer
+with open(sys.argv[1], encoding="utf-8") as lines:
+    for line in lines:
+        if line.strip():
+            tokenizer(json.loads(line).get("text") or "")
+"""
+
+
+def tokenizer_process(path: Path) -> float:
+    """Wall seconds of a process that imports spaCy and tokenizes every text of ``path``."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", TOKENIZE_FILE, str(path)], check=True)
+    return time.perf_counter() - start
+
+
 def startup_seconds() -> float:
     code = ("import time; t = time.perf_counter(); from claimcheck.audit.work import Analyser, LinterSpec; "
             "from claimcheck.config import Settings; Analyser(LinterSpec(Settings()), 'k'); "
@@ -188,7 +210,11 @@ def main() -> None:
             sample.write_text("".join(json.dumps(r) + "\n" for r in all_records[:size]), encoding="utf-8")
             mb = sum(len((r.get("text") or "").encode()) for r in all_records[:size]) / 1e6
             best: dict[int, tuple] = {}  # jobs -> (run s, wall s, peaks, root)
-            for jobs in [1, 2] * args.repeat:
+            tokenizer_walls = []
+            for jobs in [1, 2, 0] * args.repeat:
+                if not jobs:
+                    tokenizer_walls.append(tokenizer_process(sample))
+                    continue
                 wall, peaks, err, root = audit(sample, jobs, work)
                 found = RUN_SECONDS.search(err)
                 if "audit complete" not in err or not found:
@@ -201,10 +227,17 @@ def main() -> None:
                 # the workers: the processes under the audit (forked, or a forkserver's)
                 workers = [rss for pid, (rss, _) in peaks.items() if pid != root]
                 parent = peaks.get(root, (0.0, ""))[0]
-                worker_text = ", ".join(f"{w:.0f}" for w in sorted(workers, reverse=True)) or "(in the parent)"
+                worker_text = ("workers " + ", ".join(f"{w:.0f}" for w in sorted(workers, reverse=True)) + " MB"
+                               if workers else "no workers (the parent checks)")
                 print(f"{size:5d} articles ({mb:.1f} MB) --jobs {jobs}: wall {wall:5.1f} s; run {run:5.2f} s, "
                       f"{size / run:6.1f} docs/s, {mb / run:.3f} MB/s; peak RSS parent {parent:.0f} MB, "
-                      f"workers {worker_text} MB")
+                      f"{worker_text}")
+            tokenizer_wall = min(tokenizer_walls)
+            print(f"{size:5d} articles, a tokenizer-only process (import spaCy, read, tokenize): wall "
+                  f"{tokenizer_wall:5.1f} s (best of {len(tokenizer_walls)})")
+            if 1 in best:
+                print(f"      --jobs 1 vs the tokenizer-only process, wall clock: "
+                      f"{tokenizer_wall / best[1][1]:.2f}x its throughput")
             if len(best) == 2:
                 print(f"      --jobs 2 vs --jobs 1: {best[1][0] / best[2][0]:.2f}x the run's throughput; "
                       f"{best[1][1] / best[2][1]:.2f}x wall clock (start-up included)")
