@@ -26,6 +26,9 @@ SEQUENCES = {
     "cite": [[{"ORTH": "["}, {"LIKE_NUM": True}, {"ORTH": "]"}]],
     "url": [[{"LIKE_URL": True}]],
     "any_after": [[{"LOWER": "see"}, {}, {"LOWER": "and"}]],
+    # a test first, then one of a set of words: filed under each of the words (_by_next_token)
+    "num_unit": [[{"LIKE_NUM": True}, {"LOWER": {"IN": ["mg", "g"]}}, {"IS_PUNCT": True, "OP": "?"}]],
+    "word_and": [[{"IS_ALPHA": True}, {"LOWER": {"IN": ["and", "or", "with"]}}, {"IS_ALPHA": True}]],
 }
 
 
@@ -51,6 +54,21 @@ def test_simple_sequences_match_as_spacy_does(nlp, text):
     got = [(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)]
     assert len(got) == len(set(got)), "each span once per key"
     assert set(got) == spacy_matches(nlp, doc)
+
+
+def test_a_second_test_of_a_set_of_words_is_looked_up_not_tried_at_every_token(nlp):
+    ours = TokenMatcher(nlp.vocab)
+    for key, seqs in SEQUENCES.items():
+        ours.add(key, seqs)
+    doc = nlp("Cats and dogs, 40 mg. or 5 g with food")
+    got = {(nlp.vocab.strings[m], s, e) for m, s, e in ours(doc)}
+    assert {("word_and", 0, 3), ("num_unit", 4, 6), ("num_unit", 4, 7), ("num_unit", 8, 10)} <= got
+    assert got == spacy_matches(nlp, doc)
+    # a sequence opening with a test is tried at every such token only when nothing follows
+    # ("url") or any token does ("any_after"): the others are filed under their second word
+    tried_anyway = {nlp.vocab.strings[ours._simple_seqs[own][0]] for by_value in ours._tested_next.values()
+                    for anyway, _ in by_value.values() for own in anyway}
+    assert tried_anyway == {"url", "any_after"}
 
 
 def test_a_judged_key_matches_only_inside_its_ranges(nlp):

@@ -354,7 +354,9 @@ class TokenMatcher:
         by that test's attribute and value: (those to follow up at every such token, and those
         whose next token must have one value, by its attribute and value). Many sequences
         share a first test; a token that is followed by none of their second words then costs
-        a look-up, not a try of each."""
+        a look-up, not a try of each. A second test of a set of values ("IS_ALPHA" then one of
+        200 words) is filed under each of its values: a token has one value, so a sequence is
+        found once."""
         out: dict[int, _ByValue] = {}
         for attr, by_value in self._tested.items():
             for value, owns in by_value.items():
@@ -362,8 +364,11 @@ class TokenMatcher:
                 by_next: dict[int, dict[int, list[int]]] = {}
                 for own in owns:
                     rest = self._simple_seqs[own][2]
-                    if rest and rest[0][0] and not rest[0][2] and not isinstance(rest[0][1], frozenset):
-                        by_next.setdefault(rest[0][0], {}).setdefault(rest[0][1], []).append(own)
+                    if rest and rest[0][0] and not rest[0][2]:
+                        next_attr, test, _ = rest[0]
+                        owns_of = by_next.setdefault(next_attr, {})
+                        for v in (test if isinstance(test, frozenset) else (test,)):
+                            owns_of.setdefault(v, []).append(own)
                     else:
                         anyway.append(own)
                 out.setdefault(attr, _ByValue())[value] = (anyway, by_next)
