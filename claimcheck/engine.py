@@ -312,10 +312,11 @@ class Linter:
         for match_id, start, end in self.compiled.matcher(doc, where, judged):
             spans[strings[match_id]].append((start, end))
         mentioned = _mentioned(spans)
-        for scope, matcher in self.compiled.scoped:
-            if section_points is not None or in_scope(scope, mentioned):
-                for match_id, start, end in matcher.get()(doc, where, judged):
-                    spans[strings[match_id]].append((start, end))
+        scoped = ([m for _, m in self.compiled.scoped] if section_points is not None
+                  else self.compiled.scoped_in(mentioned))
+        for matcher in scoped:
+            for match_id, start, end in matcher.get()(doc, where, judged):
+                spans[strings[match_id]].append((start, end))
         lowered = odd = None
         for rx, key in self.compiled.regexes:
             if excerpt is None:  # document.text is doc.text, without spaCy rebuilding it

@@ -41,6 +41,19 @@ class CompiledRulebook:
     def rules(self) -> list[Rule]:
         return self.rulebook.rules
 
+    def scoped_in(self, mentioned: set[str]) -> list[Deferred]:
+        """The scoped matchers whose scope a document mentioning these concepts satisfies (in
+        the order of ``scoped``), found through the concepts of each scope's first group: a
+        large rulebook has hundreds of scopes, and a page mentions a few concepts."""
+        index = self.__dict__.get("_scope_index")
+        if index is None:
+            index = self.__dict__["_scope_index"] = {}
+            for i, (scope, _) in enumerate(self.scoped):
+                for concept in scope[0]:
+                    index.setdefault(concept, []).append(i)
+        candidates = sorted({i for c in mentioned for i in index.get(c, ())})
+        return [self.scoped[i][1] for i in candidates if in_scope(self.scoped[i][0], mentioned)]
+
     def read_all(self) -> None:
         """Read now every part a rulebook loaded from the disk cache reads on first use (see
         TokenMatcher.read_all), the drug packs' matchers included."""
