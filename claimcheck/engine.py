@@ -327,9 +327,8 @@ class Linter:
             elif key in excerpt.regex_spans:  # matched in the whole text, mapped to the excerpt
                 spans[key].extend(token_spans(doc, excerpt.regex_spans[key]))
         _drop_crossing(doc, spans)
-        for alias, concept in self.compiled.aliases.items():
-            if concept in spans:
-                spans[alias] = spans[concept]
+        for alias, concept in self.compiled.aliases_of(spans):
+            spans[alias] = spans[concept]
         sections = [0]
         section_starts = document.section_starts if excerpt is None else excerpt.section_starts
         if section_starts:

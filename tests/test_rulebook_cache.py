@@ -286,24 +286,3 @@ def test_read_all_reads_every_deferred_part_and_finds_the_same(tmp_path, monkeyp
     assert not prefilter._anchor_keys._pending and not prefilter._mask_of._pending
     spam = "Buy Accutane online without a prescription. It gives permanent remission.\n"
     assert loaded.lint(text_document(spam, "b.txt")) == compiled.lint(text_document(spam, "b.txt"))
-
-
-def test_the_scoped_matchers_a_document_gets_are_those_whose_every_group_it_mentions():
-    """CompiledRulebook.scoped_in finds scopes through their first group's concepts; it must
-    give what testing every scope gives, in the same order, for scopes of one and two groups."""
-    import random
-
-    from claimcheck.rulebook.compiled import CompiledRulebook, in_scope
-
-    concepts = [f"c{i}" for i in range(12)]
-    rng = random.Random(16)
-    scoped = [(tuple(tuple(rng.sample(concepts, rng.randint(1, 3))) for _ in range(rng.randint(1, 2))), f"m{i}")
-              for i in range(60)]
-    compiled = CompiledRulebook(None, None, [], {}, {}, {}, scoped=scoped)  # type: ignore[arg-type]
-    sizes = set()
-    for _ in range(300):
-        mentioned = set(rng.sample(concepts, rng.randint(0, 5)))
-        got = compiled.scoped_in(mentioned)
-        assert got == [m for scope, m in scoped if in_scope(scope, mentioned)]
-        sizes.add(len(got))
-    assert 0 in sizes and max(sizes) > 5  # some pages in no scope, some in many

@@ -86,6 +86,9 @@ class TokenMatcher:
         # a key -> the ids of its pieces and heads (see _live), made on first use or for the cache
         self._ids_by_key: dict[str, frozenset[int]] | None = None
         self._keys_of_ids: frozenset[str] = frozenset()
+        # the keys of _keys_of_ids a prefilter did not judge, by its set of judged keys (one
+        # set per prefilter: _live asks the same of every document)
+        self._unjudged: dict[frozenset[str], frozenset[str]] = {}
 
     def _id(self, name: str) -> int:
         """The id of a key, or of a part's name (a piece of a gapped sequence, a simple
@@ -131,6 +134,7 @@ class TokenMatcher:
         state["_joins"] = Buckets(enumerate(self._joins)) if isinstance(self._joins, list) else self._joins
         state["_joins_from"] = Buckets(self._joins_from)
         state["_parent"] = {}
+        state["_unjudged"] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -141,6 +145,7 @@ class TokenMatcher:
     def add(self, key: str, seqs: list[Sequence]) -> None:
         self._names.add(key)
         self._ids_by_key = None
+        self._unjudged = {}
         self.sequences.setdefault(key, []).extend(seqs)
         whole: list[Sequence] = []
         for seq in seqs:
@@ -271,7 +276,10 @@ class TokenMatcher:
         by_key = self._ids_by_key
         if by_key is None:
             by_key = self._ids_by_key = self._make_ids_by_key()
-        keys = set(self._keys_of_ids - judged)
+        unjudged = self._unjudged.get(judged)
+        if unjudged is None:
+            unjudged = self._unjudged[judged] = self._keys_of_ids - judged
+        keys = set(unjudged)
         keys.update(k for k, ranges in where.items() if ranges and k in self._keys_of_ids)
         return frozenset().union(*(by_key[k] for k in keys))
 

@@ -54,6 +54,18 @@ class CompiledRulebook:
         candidates = sorted({i for c in mentioned for i in index.get(c, ())})
         return [self.scoped[i][1] for i in candidates if in_scope(self.scoped[i][0], mentioned)]
 
+    def aliases_of(self, keys) -> list[tuple[str, str]]:
+        """(alias, concept) of the aliases whose concept is one of ``keys`` (the keys a
+        document matched), in the order of ``aliases``: found by concept, not by trying every
+        alias (a large rulebook has hundreds, a page matches a few concepts)."""
+        index = self.__dict__.get("_alias_index")
+        if index is None:
+            index = self.__dict__["_alias_index"] = {}
+            for i, (alias, concept) in enumerate(self.aliases.items()):
+                index.setdefault(concept, []).append((i, alias))
+        found = sorted(pair for k in keys if k in index for pair in index[k])
+        return [(alias, self.aliases[alias]) for _, alias in found]
+
     def read_all(self) -> None:
         """Read now every part a rulebook loaded from the disk cache reads on first use (see
         TokenMatcher.read_all), the drug packs' matchers included."""
