@@ -239,13 +239,14 @@ def test_pieces_and_heads_of_keys_that_match_nowhere_are_skipped_with_the_same_m
         assert got == want, (where, judged)
     # a key added after the matcher ran (the keys a prefilter left unjudged are remembered per
     # set of judged keys): its heads are live, and it matches where spaCy's Matcher does
-    ours.add("late", [[{"LOWER": "need"}, {"IS_ALPHA": True, "OP": "?"}]])
+    late_seqs = [[{"LOWER": "need"}, {"IS_ALPHA": True, "OP": "?"}]]
+    ours.add("late", late_seqs)
     got = sorted(ours(doc, {}, frozenset(keys)))
     with monkeypatch.context() as m:
         m.setattr(TokenMatcher, "_live", lambda self, where, judged: None)
         assert got == sorted(ours(doc, {}, frozenset(keys)))
     late = Matcher(nlp.vocab)
-    late.add("late", [[{"LOWER": "need"}, {"IS_ALPHA": True, "OP": "?"}]])
+    late.add("late", late_seqs)
     assert {(s, e) for k, s, e in got if nlp.vocab.strings[k] == "late"} == {(s, e) for _, s, e in late(doc)}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.language import Language
 
@@ -41,16 +42,28 @@ class CompiledRulebook:
     def rules(self) -> list[Rule]:
         return self.rulebook.rules
 
+    @cached_property
+    def _scope_index(self) -> dict[str, list[int]]:
+        """A concept of a scope's first group -> the positions in ``scoped`` of its scopes."""
+        index: dict[str, list[int]] = {}
+        for i, (scope, _) in enumerate(self.scoped):
+            for concept in scope[0]:
+                index.setdefault(concept, []).append(i)
+        return index
+
+    @cached_property
+    def _alias_index(self) -> dict[str, list[tuple[int, str]]]:
+        """A concept -> (position in ``aliases``, alias) of the aliases sharing its matches."""
+        index: dict[str, list[tuple[int, str]]] = {}
+        for i, (alias, concept) in enumerate(self.aliases.items()):
+            index.setdefault(concept, []).append((i, alias))
+        return index
+
     def scoped_in(self, mentioned: set[str]) -> list[Deferred]:
         """The scoped matchers whose scope a document mentioning these concepts satisfies (in
         the order of ``scoped``), found through the concepts of each scope's first group: a
         large rulebook has hundreds of scopes, and a page mentions a few concepts."""
-        index = self.__dict__.get("_scope_index")
-        if index is None:
-            index = self.__dict__["_scope_index"] = {}
-            for i, (scope, _) in enumerate(self.scoped):
-                for concept in scope[0]:
-                    index.setdefault(concept, []).append(i)
+        index = self._scope_index
         candidates = sorted({i for c in mentioned for i in index.get(c, ())})
         return [self.scoped[i][1] for i in candidates if in_scope(self.scoped[i][0], mentioned)]
 
@@ -58,11 +71,7 @@ class CompiledRulebook:
         """(alias, concept) of the aliases whose concept is one of ``keys`` (the keys a
         document matched), in the order of ``aliases``: found by concept, not by trying every
         alias (a large rulebook has hundreds, a page matches a few concepts)."""
-        index = self.__dict__.get("_alias_index")
-        if index is None:
-            index = self.__dict__["_alias_index"] = {}
-            for i, (alias, concept) in enumerate(self.aliases.items()):
-                index.setdefault(concept, []).append((i, alias))
+        index = self._alias_index
         found = sorted(pair for k in keys if k in index for pair in index[k])
         return [(alias, self.aliases[alias]) for _, alias in found]
 
