@@ -9,7 +9,8 @@ a slow spell of the shared machine slows both alike:
 
 1. Start-up: ``python -m claimcheck lint one.txt`` in each tree and ``python -c "import spacy;
    spacy.blank('en')"``, median of ``--startup-runs`` (a compiled-rulebook cache of this run's
-   own, filled by a first untimed run; the tree before has no such cache).
+   own, filled by a first untimed run; the tree before has no such cache), with bytecode
+   written and as this machine runs Python (see bench_audit.with_bytecode).
 2. Per document: a worker process per tree builds its linter and lints FakeHealth texts one
    by one, as the parent hands them out (the trees' order turning with each text), timing
    ``linter.lint`` and its own ``linter.nlp.tokenizer`` on the same text (their order turning
@@ -36,7 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_audit import FAKEHEALTH, RUN_SECONDS, records, tokenizer_process  # noqa: E402
+from bench_audit import FAKEHEALTH, RUN_SECONDS, records, tokenizer_process, with_bytecode  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REF = "a6750fc"  # the parent of 83d10bc, the first commit of issue 16's work
@@ -95,23 +96,30 @@ def timed(cmd: list[str], cwd: Path, env: dict) -> tuple[float, str]:
 
 
 def startup(trees: dict[str, Path], runs: int, env: dict, tmp: Path) -> None:
+    """Medians of warm start-ups, with bytecode written (bench_audit.with_bytecode) and as
+    this machine's environment runs Python."""
     one = tmp / "one.txt"
     one.write_text("Isotretinoin helps severe acne.\n", encoding="utf-8")
     commands = {"spacy.blank('en')": ([sys.executable, "-c", "import spacy; spacy.blank('en')"], REPO)}
     for name, tree in trees.items():
         commands[f"claimcheck lint one.txt ({name})"] = ([sys.executable, "-m", "claimcheck", "lint", str(one)], tree)
+    envs = {"bytecode written": with_bytecode(env, tmp / "pycache"), "as here": env}
     for cmd, cwd in commands.values():
-        timed(cmd, cwd, env)  # fills this run's cache
-    times: dict[str, list[float]] = {name: [] for name in commands}
+        for each in envs.values():
+            timed(cmd, cwd, each)  # fills this run's caches
+    times: dict[tuple[str, str], list[float]] = {}
     for _ in range(runs):
         for name, (cmd, cwd) in commands.items():
-            times[name].append(timed(cmd, cwd, env)[0])
-    base = statistics.median(times["spacy.blank('en')"])
+            for how, each in envs.items():
+                times.setdefault((name, how), []).append(timed(cmd, cwd, each)[0])
     print(f"\nStart-up, median of {runs} (alternating)\n")
-    print("| command | seconds | ÷ spaCy's |\n|---|---|---|")
+    print("| command | " + " | ".join(f"{how} | ÷ spaCy's" for how in envs) + " |\n|---|" + "---|---|" * len(envs))
     for name in commands:
-        median = statistics.median(times[name])
-        print(f"| {name} | {median:.2f} s | {median / base:.2f}× |")
+        cells = []
+        for how in envs:
+            median = statistics.median(times[(name, how)])
+            cells.append(f"{median:.2f} s | {median / statistics.median(times[(next(iter(commands)), how)]):.2f}×")
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def per_document(trees: dict[str, Path], limit: int, env: dict) -> None:

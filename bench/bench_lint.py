@@ -18,6 +18,9 @@ whole texts.
 Start-up (whole processes, median of ``--startup-runs``, alternating): ``claimcheck lint
 one.txt`` with the bundled rulebook, cold (an empty compiled-rulebook cache, one run) and warm
 (the cache filled, nlp/disk_cache.py), against ``python -c "import spacy; spacy.blank('en')"``.
+Warm twice: with bytecode written, as Python does by default (under a prefix of the run's,
+bench_audit.with_bytecode), and as this machine's environment runs Python (it sets
+PYTHONDONTWRITEBYTECODE=1, so claimcheck's sources in the checkout compile at every start).
 
 With ``--big``, the same for a rulebook ten times the bundled one (bench/big_rulebook.py; it is
 written once under bench/.cache/, which takes minutes, and kept): its start-up, and its
@@ -41,6 +44,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_audit import with_bytecode
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -174,8 +179,10 @@ def throughput(label: str, texts: list[tuple[str, str]], linter, peer, peer_limi
     return rows, spent
 
 
-def run(cmd: list[str], cache: Path = CACHE) -> float:
+def run(cmd: list[str], cache: Path = CACHE, bytecode: Path | None = None) -> float:
     env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(cache)}
+    if bytecode is not None:
+        env = with_bytecode(env, bytecode)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     elapsed = time.perf_counter() - start
@@ -194,18 +201,26 @@ def startup(runs: int, big: Path | None) -> list[str]:
             commands["claimcheck lint --rules BIG one.txt"] = [*commands["claimcheck lint one.txt"], "--rules", str(big)]
         # cold: a cache of its own, empty (compiled and stored); then this run's cache is filled
         cold = {name: run(cmd, Path(tempfile.mkdtemp(dir=tmp))) for name, cmd in commands.items()}
+        # warm, with bytecode written (under a prefix of this run's) and as this machine runs
+        # Python (with PYTHONDONTWRITEBYTECODE=1 here: claimcheck's sources compiled each time)
+        pyc = Path(tmp) / "pycache"
         for cmd in commands.values():
             run(cmd)
+            run(cmd, bytecode=pyc)
         times: dict[str, list[float]] = {name: [] for name in commands}
+        plain: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, cmd in commands.items():
-                times[name].append(run(cmd))
+                times[name].append(run(cmd, bytecode=pyc))
+                plain[name].append(run(cmd))
     base = statistics.median(times["spacy.blank('en')"])
+    plain_base = statistics.median(plain["spacy.blank('en')"])
     rows = []
     for name in commands:
-        warm = statistics.median(times[name])
+        warm, unwritten = statistics.median(times[name]), statistics.median(plain[name])
         first = "" if name.startswith("spacy") else f"{cold[name]:.2f} s"
-        rows.append(f"| {name} | {first} | {warm:.2f} s | {warm / base:.2f}x |")
+        rows.append(f"| {name} | {first} | {warm:.2f} s | {warm / base:.2f}x | {unwritten:.2f} s | "
+                    f"{unwritten / plain_base:.2f}x |")
     return rows
 
 
@@ -276,7 +291,9 @@ def main() -> int:
               f"{mb(fake) / spent['big']:.3f} MB/s against {mb(fake) / spent['bundled']:.3f} MB/s, "
               f"{spent['bundled'] / spent['big']:.2f}x the bundled rulebook's throughput")
 
-    print(f"\n| start-up | cold (empty cache) | warm (median of {args.startup_runs}) | warm / spaCy's |\n|---|---|---|---|")
+    no_pyc = "PYTHONDONTWRITEBYTECODE=1, as here" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "as here"
+    print(f"\n| start-up | cold (empty cache) | warm (median of {args.startup_runs}, bytecode written) | "
+          f"warm / spaCy's | warm, {no_pyc} | / spaCy's |\n|---|---|---|---|---|---|")
     for row in startup(args.startup_runs, big):
         print(row)
     return 0
