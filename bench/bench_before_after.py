@@ -78,7 +78,10 @@ for line in sys.stdin:
 
 def worktree(ref: str, into: Path) -> Path:
     path = into / "before"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(path), ref], check=True)
+    done = subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(path), ref],
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"cannot check out {ref} (a shallow clone lacks it?): {done.stderr.strip()}")
     return path
 
 
