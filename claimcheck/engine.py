@@ -18,7 +18,7 @@ from .documents import Document
 from .findings import CATEGORIES, SEVERITY_NAMES, ContextEffect, Finding, Position, Severity, Suggestion
 from .kinds import KINDS, Candidate, MatchView, trigger_keys
 from .nlp.context import CONTEXT_TYPES, ContextMark, MarkIndex, lede, pull_quote, reference_document, reporting_page
-from .nlp.language import Detected, detect
+from .nlp.language import Detected, detect, load_model as load_language_model
 from .nlp.regexes import odd_letters, regex_matches, regex_spans, token_spans
 from .parts import PART_CHARS, Part, is_long, parts
 from .lists import list_leads
@@ -74,9 +74,11 @@ class Linter:
 
     def read_all(self) -> None:
         """Read now what the rulebook and the context cues loaded from the disk cache read
-        when a document first needs it (nlp/disk_cache.py): before linting many documents, or
-        forking workers that share it, so that it is read once and not in the first documents."""
+        when a document first needs it (nlp/disk_cache.py), and the language model (loaded
+        when a text is not plainly English): before linting many documents, or forking
+        workers that share it, so that it is read once and not in the first documents."""
         self.compiled.read_all()
+        load_language_model()
         context = self.nlp.get_pipe("claimcheck_context") if "claimcheck_context" in self.nlp.pipe_names else None
         matcher = getattr(context, "matcher", None)
         if matcher is not None and hasattr(matcher, "read_all"):

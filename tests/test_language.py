@@ -40,6 +40,18 @@ def test_detects_the_languages_of_pages_and_leaves_short_texts_alone():
     assert detect("Accutane cures acne.") is None  # too short to tell: every rule applies
 
 
+def test_read_all_loads_the_model_before_any_document_needs_it(linter):
+    """Linter.read_all, which an audit calls before forking its workers, loads the language
+    model too: the workers share it, and no document pays for loading it."""
+    from claimcheck.nlp import language
+
+    language._identifier.cache_clear()
+    linter.read_all()
+    assert language._identifier.cache_info().currsize == 1
+    assert detect(SPANISH).code == "es"
+    assert language._identifier.cache_info().misses == 1  # the one read_all made
+
+
 def test_a_page_in_another_language_is_skipped_with_its_language(cli, tmp_path):
     (tmp_path / "es.txt").write_text(SPANISH, encoding="utf-8")
     (tmp_path / "de.md").write_text(GERMAN, encoding="utf-8")

@@ -73,6 +73,12 @@ def detect(text: str) -> Detected | None:
     return Detected(code, round(float(confidence), 3))
 
 
+def load_model() -> None:
+    """Load the model now rather than when a text first needs it (Linter.read_all: before
+    linting many documents, or forking workers that then share it)."""
+    _identifier()
+
+
 @lru_cache(maxsize=1)
 def _identifier():
     """The model, loaded on first use (about 0.3 s), then kept for the process."""
