@@ -141,11 +141,28 @@ def test_language_of_a_long_document_is_told_from_its_start(text):
 
 
 @pytest.mark.parametrize("text", ["", "Plain ASCII words, digits 123 and under_scores.", "A\tB\nc-d'e",
-                                  "Non-ASCII: café, naïve, Straße, ½ and ² and \u212a (Kelvin)."])
+                                  "Non-ASCII: café, naïve, Straße, ½ and ² and \u212a (Kelvin).",
+                                  "Curly \u201cquotes\u201d, it\u2019s \u2013 dashes\u00a0and \u0663 digits"])
 def test_the_ascii_shortcuts_count_what_the_regexes_count(text):
     from claimcheck.nlp import language
 
     assert language._letters(text) == len(language._LETTER.findall(text))
     lowered = text.lower()
-    if lowered.isascii():
+    if lowered.isascii() or language._NON_ASCII_LETTER.search(lowered) is None:
         assert language._ASCII_WORD.findall(lowered) == language._WORD.findall(lowered)
+
+
+def test_the_ascii_word_shortcut_holds_wherever_it_is_taken():
+    """Over every character, alone and between words: where no letter out of ASCII is found,
+    the ASCII regex finds the words the Unicode one finds."""
+    from claimcheck.nlp import language
+
+    taken = 0
+    for code in range(0x30000):
+        ch = chr(code)
+        for text in (ch, f"ab{ch}cd", f"x {ch}y", f"{ch}\u2019s"):
+            lowered = text.lower()
+            if lowered.isascii() or language._NON_ASCII_LETTER.search(lowered) is None:
+                taken += 1
+                assert language._ASCII_WORD.findall(lowered) == language._WORD.findall(lowered), hex(code)
+    assert taken > 100_000

@@ -22,6 +22,9 @@ SAMPLE_CHARS = 20_000  # of a long text, its start is enough (and bounds the cos
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
+# a letter out of ASCII: where there is none, _WORD and _ASCII_WORD find the same words (any
+# other character, ASCII or not, ends a word for both)
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]", re.UNICODE)
 _ASCII_LETTERS = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 # Frequent English words that are not words of the other languages pages come in (so not
 # "in", "a", "was", "die"): about a third of running English text, a few per cent of a page
@@ -50,11 +53,12 @@ class Detected:
 
 
 def _letters(text: str) -> int:
-    """How many letters ``_LETTER`` finds in the text (in ASCII: a-z, A-Z, counted in C)."""
+    """How many letters ``_LETTER`` finds in the text (in ASCII: a-z, A-Z, counted in C; else
+    the lengths of its runs of letters, a list of words rather than one of letters)."""
     if text.isascii():
         data = text.encode("ascii")
         return len(data) - len(data.translate(None, _ASCII_LETTERS))
-    return len(_LETTER.findall(text))
+    return sum(map(len, _WORD.findall(text)))
 
 
 def detect(text: str) -> Detected | None:
@@ -63,8 +67,10 @@ def detect(text: str) -> Detected | None:
     if _letters(sample[:4 * MIN_LETTERS]) < MIN_LETTERS and _letters(sample) < MIN_LETTERS:
         return None
     start = sample[:4000].lower()
-    # in ASCII, [^\W\d_] is [a-z] (after lower-casing), which the regex engine finds faster
-    words = (_ASCII_WORD if start.isascii() else _WORD).findall(start)
+    # without letters out of ASCII (curly quotes and dashes are no letters), [^\W\d_]+ finds
+    # the words [a-z]+ finds (after lower-casing), which the regex engine finds faster
+    plain = start.isascii() or _NON_ASCII_LETTER.search(start) is None
+    words = (_ASCII_WORD if plain else _WORD).findall(start)
     if words and sum(map(_ENGLISH.__contains__, words)) / len(words) >= ENGLISH_SHARE:
         return Detected("en", None)  # by its common words, without loading the model
     code, confidence = _identifier().classify(sample)
