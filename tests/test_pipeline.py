@@ -20,6 +20,23 @@ def test_lemmas_are_lower_case_lookups():
     assert [t.lemma_ for t in doc] == ["cure", "cure", "cure", "study", "kill"]
 
 
+def test_lemmas_remembered_per_pipeline_are_those_looked_up():
+    """The lemma component remembers each word's lemma; the lemmas stay the table's when the
+    words are remembered, and after its memory fills and starts again."""
+    from claimcheck.nlp.lemmas import Lemmatizer, lemma_of
+
+    nlp = get_nlp()
+    lemmatizer = Lemmatizer()
+    lemmatizer.MAX_REMEMBERED = 4
+    texts = ["Cures cured curing Studies Kills", "Studies show it cures. Doctors studied cures.",
+             "Kills kills KILLED, studies: cured!"]
+    for text in texts + texts:
+        doc = lemmatizer(nlp.make_doc(text))
+        assert [t.lemma_ for t in doc] == [lemma_of(t.text) for t in doc], text
+        assert len(lemmatizer._lemma_hashes) <= 4 + len(set(t.text for t in doc))
+    assert [t.lemma_ for t in lemmatizer(nlp.make_doc("Cures Studies"))] == ["cure", "study"]
+
+
 def test_list_lines_without_final_punctuation_are_sentences():
     text = "Common side effects:\nDry lips and skin\nDry eyes and nose\nNosebleeds\nIncreased sun sensitivity\n"
     assert sentences(text) == [

@@ -45,17 +45,38 @@ def lemma_of(word: str) -> str:
     return str(_table().get(low, low)).lower()
 
 
-@Language.component("claimcheck_lemmas")
-def set_lemmas(doc: Doc) -> Doc:
-    """Every token but white space gets the lemma of its text (through arrays: no Token
-    objects, each distinct word looked up once)."""
-    if not len(doc):
+class Lemmatizer:
+    """The pipeline component: every token but white space gets the lemma of its text
+    (through arrays: no Token objects, each distinct word of a document looked up once).
+    It remembers each word's lemma hash for its pipeline's string store, so that a word is
+    looked up and its lemma added to the store once per process, not once per document."""
+
+    MAX_REMEMBERED = 200_000  # words; then it starts again (a long audit of many languages)
+
+    def __init__(self) -> None:
+        self._lemma_hashes: dict[int, int] = {}  # a word's hash -> its lemma's hash
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        known = self._lemma_hashes
+        if len(known) > self.MAX_REMEMBERED:
+            known.clear()
+        table = doc.to_array([ORTH, IS_SPACE])
+        words, where = numpy.unique(table[:, 0], return_inverse=True)
+        hashes = []
+        for orth in words.tolist():
+            lemma = known.get(orth)
+            if lemma is None:
+                lemma = known[orth] = strings.add(lemma_of(strings[orth]))
+            hashes.append(lemma)
+        column = numpy.array(hashes, dtype="uint64")[where.reshape(-1)]
+        column[table[:, 1] != 0] = 0  # white space: as if never set
+        doc.from_array([LEMMA], column.reshape(-1, 1))
         return doc
-    strings = doc.vocab.strings
-    table = doc.to_array([ORTH, IS_SPACE])
-    words, where = numpy.unique(table[:, 0], return_inverse=True)
-    lemmas = numpy.array([strings.add(lemma_of(strings[orth])) for orth in words.tolist()], dtype="uint64")
-    column = lemmas[where.reshape(-1)]
-    column[table[:, 1] != 0] = 0  # white space: as if never set
-    doc.from_array([LEMMA], column.reshape(-1, 1))
-    return doc
+
+
+@Language.factory("claimcheck_lemmas")
+def make_lemmatizer(nlp: Language, name: str) -> Lemmatizer:
+    return Lemmatizer()
