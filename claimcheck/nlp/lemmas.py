@@ -49,7 +49,9 @@ class Lemmatizer:
     """The pipeline component: every token but white space gets the lemma of its text
     (through arrays: no Token objects, each distinct word of a document looked up once).
     It remembers each word's lemma hash for its pipeline's string store, so that a word is
-    looked up and its lemma added to the store once per process, not once per document."""
+    looked up and its lemma added to the store once per process, not once per document.
+    (spaCy's memory zones, which remove the strings added inside them, are not used here; a
+    pipeline that used them would have to drop this memory with them.)"""
 
     MAX_REMEMBERED = 200_000  # words; then it starts again (a long audit of many languages)
 
