@@ -19,7 +19,6 @@ from functools import lru_cache
 MIN_LETTERS = 200  # fewer letters than this: too short to tell
 MIN_CONFIDENCE = 0.95  # a normalised probability; below it, "unsure"
 SAMPLE_CHARS = 20_000  # of a long text, its start is enough (and bounds the cost)
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
 # a letter out of ASCII: where there is none, _WORD and _ASCII_WORD find the same words (any
@@ -53,8 +52,8 @@ class Detected:
 
 
 def _letters(text: str) -> int:
-    """How many letters ``_LETTER`` finds in the text (in ASCII: a-z, A-Z, counted in C; else
-    the lengths of its runs of letters, a list of words rather than one of letters)."""
+    """How many letters (``[^\W\d_]``) the text holds: in ASCII a-z, A-Z, counted in C; else
+    the lengths of its runs of letters (``_WORD``), a list of words rather than one of letters."""
     if text.isascii():
         data = text.encode("ascii")
         return len(data) - len(data.translate(None, _ASCII_LETTERS))
