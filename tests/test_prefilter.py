@@ -198,6 +198,48 @@ def test_a_text_no_rule_can_match_is_not_parsed(pair):
     assert excerpt is not None and excerpt.text == ""
 
 
+def test_optional_words_between_two_words_are_all_that_may_come_between(pair):
+    """ "studies (clearly|now|...)? show": the two words with other words between ("research
+    suggests the treatment could prove") cannot match, and the line is left out; with one of
+    the optional words, glued or spaced, or none, it is kept and the rule fires as without
+    the prefilter."""
+    fast, _ = pair
+    for text in ("New research suggests the treatment could prove a boon.\n\nWalk daily.\n",
+                 "Further trials are required to confirm the benefit.\n"):
+        excerpt = fast.excerpt(text_document(text, "news.txt"))
+        assert excerpt is not None and excerpt.text == "", text
+    for text in ("Studies clearly show that this tea melts belly fat.\n",
+                 "Studies show that this tea melts belly fat.\n",
+                 "This clinically-proven formula melts belly fat.\n",
+                 "This clinically - proven formula melts belly fat.\n",
+                 "Studies  clearly  show that this tea melts belly fat.\n"):  # two spaces: a token between
+        document = text_document(text, "claim.txt")
+        same_findings(pair, document)
+        if "  " not in text:
+            assert fast.excerpt(document).text == text
+            assert "unsupported-studies-show" in {f.rule for f in fast.lint(document)}, text
+
+
+def test_a_link_between_groups_is_the_optional_words_the_pattern_allows():
+    from claimcheck.prefilter.needs import BRIDGED_TOKENS, Bridge, link
+
+    assert link([]) is True
+    clearly = {"LOWER": {"IN": ["clearly", "now"]}, "OP": "?"}
+    also = {"LOWER": "also", "OP": "?"}
+    one = link([clearly])
+    assert isinstance(one, Bridge) and one[0] == len("clearly")
+    assert all(one.bridges(gap) for gap in ("", " ", " clearly ", "now ", " now"))
+    assert not any(one.bridges(gap) for gap in ("  ", " suggests the ", " clearly now ", " also "))
+    two = link([clearly, also])
+    assert all(two.bridges(gap) for gap in (" now also ", " clearly ", " also ", "nowalso"))
+    assert not two.bridges(" also now ")  # in the pattern's order only
+    # anything else between: a required token that is not a word, any number of tokens, too many
+    assert link([{"LIKE_NUM": True}]) is False
+    assert link([{"OP": "*"}]) is False
+    assert link([{"IS_PUNCT": True, "OP": "?"}]) is False
+    assert link([also] * (BRIDGED_TOKENS + 1)) is False
+
+
 def test_a_long_line_is_cut_between_sentences(pair):
     """An article on one line: only the pieces around its claim go through the pipeline."""
     fast, _ = pair

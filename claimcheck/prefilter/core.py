@@ -18,7 +18,7 @@ from ..nlp.disk_cache import Buckets, read_buckets
 from ..nlp.regexes import match_starts, regex_partial_end, regex_start_prefix, regex_takes
 from ..rulebook import CONCEPT_PREFIX, CompiledRulebook, Rule
 from .excerpt import Excerpt
-from .needs import Requirement, compact, forms_of, lead_of, literals, prune, rarest, regex_needs
+from .needs import Link, Requirement, compact, forms_of, lead_of, link, literals, prune, rarest, regex_needs
 from .scan import (AZ, BREAK_OR_CUT, WHITE_SPACE, Bits, Scan, automaton, common, cut_after_sentence, ends_sentence, with_runs,
                    with_sentence_state)
 
@@ -246,9 +246,9 @@ class Prefilter:
                 out.setdefault(purpose, ([], []))[1].append(regex_start_prefix(rx))
         return out
 
-    def _requirement(self, seq: list[dict]) -> tuple[Requirement, tuple[bool, ...]]:
-        """The groups a token pattern needs, in order, and for each but the last whether the
-        next one's token must come right after its own (consecutive tokens in the pattern)."""
+    def _requirement(self, seq: list[dict]) -> tuple[Requirement, tuple[Link, ...]]:
+        """The groups a token pattern needs, in order, and for each but the last how the next
+        one's token follows its own (``link``)."""
         groups: list[frozenset[str]] = []
         at: list[int] = []
         for i, token in enumerate(seq):
@@ -259,7 +259,7 @@ class Prefilter:
                 groups.append(forms)
                 at.append(i)
         return (tuple(self._groups.setdefault(g, len(self._groups)) for g in groups),
-                tuple(b == a + 1 for a, b in zip(at, at[1:])))
+                tuple(link(seq[a + 1:b]) for a, b in zip(at, at[1:])))
 
     def _cost(self, gid: int) -> float:
         """How often a group's words are likely to occur (lower: rarer). No frequency table

@@ -12,6 +12,54 @@ from ..nlp.matching import literal_words
 from ..nlp.regexes import needs_all, needs_any, plain_char
 
 Requirement = tuple  # group ids, in pattern order: each must occur, in this order, in a unit
+# the most optional tokens, and the most texts they may spell, that a Bridge stands for
+BRIDGED_TOKENS = 3
+BRIDGED_TEXTS = 4096
+
+
+class Bridge(tuple):
+    """Optional words between two groups' tokens ("studies (clearly)? show"): (the length of
+    the longest text they spell, the lower-case texts they may spell: each present or not, in
+    order, glued or with a space between; "" for none of them). In the text, the next token
+    starts after such a text, with perhaps a space before and after it (``bridges``)."""
+
+    __slots__ = ()
+
+    def bridges(self, gap: str) -> bool:
+        """Can ``gap`` (the lower-cased text between the two tokens) be these optional words?"""
+        if gap == "" or gap == " ":
+            return True  # none of them
+        if gap[:1] == " ":
+            gap = gap[1:]
+        if gap[-1:] == " ":
+            gap = gap[:-1]
+        return gap != "" and gap in self[1]
+
+
+# How the token of a requirement's next group follows its own (see link): True, right after
+# it; False, anywhere after; a Bridge, after one of a few optional words.
+Link = bool | Bridge
+
+
+def link(between: list[dict]) -> Link:
+    """How the token of a group follows the previous group's, given the pattern's tokens
+    between them: True when there are none (consecutive tokens: nothing or one space between
+    in the text); a Bridge when they are at most BRIDGED_TOKENS optional ("?") tokens of
+    plain words; else False (anything may come between). spaCy makes a token of any white
+    space but one space after a token, so tokens in a row have nothing or one space between."""
+    if not between:
+        return True
+    if len(between) > BRIDGED_TOKENS:
+        return False
+    texts = {""}
+    for token in between:
+        forms = forms_of(token) if token.get("OP") == "?" else None
+        if not forms:
+            return False
+        texts |= {t + sep + f if t else f for t in texts for f in forms for sep in ("", " ")}
+        if len(texts) > BRIDGED_TEXTS:
+            return False
+    return Bridge((max(map(len, texts)), frozenset(texts)))
 
 
 def forms_of(token: dict) -> frozenset[str] | None:

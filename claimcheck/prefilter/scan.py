@@ -11,7 +11,7 @@ import ahocorasick
 
 from ..nlp.regexes import odd_letters, regex_matches
 from ..nlp.sentences import CLOSING, TERMINAL
-from .needs import Requirement, holds
+from .needs import Link, Requirement, holds
 
 _UNIT_BREAK = re.compile(r"\n\s*")
 # A long line (a whole article without line breaks) is cut between sentences as well, into
@@ -505,19 +505,25 @@ class Unit:
         starts = self._spans(g)[0]
         return starts[0] if starts else self.b
 
-    def in_order(self, req: Requirement, adj: tuple[bool, ...]) -> bool:
+    def in_order(self, req: Requirement, adj: tuple[Link, ...]) -> bool:
         """Can the groups' forms be found one after the other, those of consecutive tokens
-        of the pattern right after one another (nothing or one space between)? Each form
-        found ends where the next may start; taking the earliest one is enough unless the
-        next must come right after it."""
+        of the pattern right after one another (nothing or one space between), those with
+        optional words between after a text they may spell (needs.link)? Each form found
+        ends where the next may start; taking the earliest one is enough unless the next
+        must come right after it or after such words."""
         text = self.scan.text
 
-        def fits(i: int, end: int, adjacent: bool) -> bool:
+        def fits(i: int, end: int, adjacent: Link) -> bool:
             starts, ends = self._spans(req[i])
-            if adjacent:
+            if adjacent is True:
                 k = bisect.bisect_left(starts, end)
                 options = [j for j in range(k, min(k + 2, len(starts)))
                            if starts[j] == end or (starts[j] == end + 1 and text[end] == " ")]
+            elif adjacent:  # a Bridge: optional words between
+                lowered = self.scan.lowered
+                k = bisect.bisect_left(starts, end)
+                options = [j for j in range(k, bisect.bisect_right(starts, end + adjacent[0] + 2, k))
+                           if adjacent.bridges(lowered[end:starts[j]])]
             else:
                 options = range(bisect.bisect_left(starts, end), len(starts))
             for j in options:
