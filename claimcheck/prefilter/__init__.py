@@ -27,7 +27,9 @@ and are exactly those the whole text would give:
   in a tokenizer exception: "can" of "cannot" is found through the exception's run), any
   other form a substring. A pattern matches in a unit only if each of its groups has a form
   there (checked as sets of group ids), at spans one after the other, consecutive pattern
-  tokens with nothing or one space between (any other white space is a token of its own).
+  tokens with nothing or one space between (any other white space is a token of its own),
+  and two with only a few optional ("?") tokens of plain words between them ("studies
+  (clearly)? show") with nothing between but what those may spell (needs.Bridge).
 * Anchors. A requirement is looked at only in the units holding a form of its anchor, the
   group of it likeliest to be rare (stop words, punctuation and short words are not). That
   only saves time.
