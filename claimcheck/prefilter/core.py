@@ -60,8 +60,9 @@ class Prefilter:
             for k in plan.keys:
                 self._plans_of.setdefault(k, []).append(i)
         self._groups: dict[frozenset[str], int] = {}
+        self._links: dict[Link, Link] = {}  # one object for equal links (many patterns are spelled out alike)
         # matcher key -> (requirement, adjacency), any of: see _requirement
-        self._alts: dict[str, list[tuple[Requirement, tuple[bool, ...]]]] = {}
+        self._alts: dict[str, list[tuple[Requirement, tuple[Link, ...]]]] = {}
         for key, seqs in compiled.sequences().items():
             self._alts[key] = [self._requirement(seq) for seq in seqs]
         self.judged = frozenset(self._alts)  # keys whose matching the excerpt's ranges bound
@@ -144,7 +145,7 @@ class Prefilter:
 
     # what only building needs (requirements, costs, group numbering): a cache entry
     # (nlp/disk_cache.py) leaves it out, reading it back cost every start-up
-    BUILDING = ("_alts", "_groups", "_costs", "_common", "_others", "_regex_keys")
+    BUILDING = ("_alts", "_groups", "_links", "_costs", "_common", "_others", "_regex_keys")
     MEMO = ("_bits",)  # filled while linting: not cached
 
     def __getstate__(self) -> dict:
@@ -259,7 +260,7 @@ class Prefilter:
                 groups.append(forms)
                 at.append(i)
         return (tuple(self._groups.setdefault(g, len(self._groups)) for g in groups),
-                tuple(link(seq[a + 1:b]) for a, b in zip(at, at[1:])))
+                tuple(self._links.setdefault(ln, ln) for a, b in zip(at, at[1:]) for ln in [link(seq[a + 1:b])]))
 
     def _cost(self, gid: int) -> float:
         """How often a group's words are likely to occur (lower: rarer). No frequency table

@@ -59,11 +59,7 @@ def link(between: list[dict]) -> Link:
         texts |= {t + sep + f if t else f for t in texts for f in forms for sep in ("", " ")}
         if len(texts) > BRIDGED_TEXTS:
             return False
-    bridge = Bridge((max(map(len, texts)), frozenset(texts)))
-    return _BRIDGES.setdefault(bridge, bridge)  # one object for the many patterns spelled out alike
-
-
-_BRIDGES: dict[Bridge, Bridge] = {}
+    return Bridge((max(map(len, texts)), frozenset(texts)))
 
 
 def forms_of(token: dict) -> frozenset[str] | None:
